@@ -1,0 +1,269 @@
+//! The commands: build, check, diff and new. Each returns the process exit status:
+//! 0 success, 1 content errors, 2 usage errors.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::diag::Diagnostics;
+use crate::model::{Site, VersionId};
+use crate::render::{self, RenderedBody, Theme};
+use crate::{load, model, write};
+
+/// Exit status for success.
+pub const EXIT_OK: i32 = 0;
+/// Exit status for content errors.
+pub const EXIT_CONTENT: i32 = 1;
+/// Exit status for usage errors.
+pub const EXIT_USAGE: i32 = 2;
+
+/// How much a command prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Options of `folio build`.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: Option<PathBuf>,
+    pub versions: Vec<String>,
+    pub verbosity: Verbosity,
+}
+
+/// The result of loading, modelling and rendering bodies: what `check`, `build`,
+/// `diff` and `serve` share.
+pub struct Prepared {
+    pub site: Site,
+    pub theme: Theme,
+    pub bodies: Vec<Option<RenderedBody>>,
+    pub selected: Vec<bool>,
+}
+
+/// Prints diagnostics to stderr, then their count when there are any.
+pub fn print_diagnostics(diags: &Diagnostics) {
+    for d in diags.sorted() {
+        eprintln!("{d}");
+    }
+    if !diags.is_empty() {
+        eprintln!("{}", diags.summary());
+    }
+}
+
+/// A usage problem: printed by the caller, exit status 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+/// Loads the manual and renders every body the selected versions need. `Err` is a
+/// usage or IO error that stops everything; content problems are in `diags`.
+pub fn prepare(
+    root: &Path,
+    versions: &[String],
+    diags: &mut Diagnostics,
+    timings: &mut Vec<(&'static str, f64)>,
+) -> Result<Prepared, UsageError> {
+    let t = Instant::now();
+    let source = load::site(root, diags).map_err(|e| UsageError(format!("cannot read the manual: {e}")))?;
+    timings.push(("load", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let site = model::build(source, diags);
+    timings.push(("model", t.elapsed().as_secs_f64()));
+    let mut selected = vec![versions.is_empty(); site.views.len()];
+    for name in versions {
+        match site.view_index(&VersionId::new(name.as_str())) {
+            Some(i) => selected[i] = true,
+            None => {
+                let known: Vec<String> = site.views.iter().map(|v| v.version.id.to_string()).collect();
+                return Err(UsageError(format!(
+                    "unknown version '{name}' (built versions: {})",
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                )));
+            }
+        }
+    }
+    let t = Instant::now();
+    let theme = Theme::load(&site.theme, diags);
+    timings.push(("theme", t.elapsed().as_secs_f64()));
+    let chosen: Vec<usize> = (0..site.views.len()).filter(|&i| selected[i]).collect();
+    let t = Instant::now();
+    let bodies = render::bodies(&site, &chosen, diags);
+    timings.push(("markdown", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    render::links::check(&site, &bodies, &chosen, diags);
+    timings.push(("links", t.elapsed().as_secs_f64()));
+    Ok(Prepared { site, theme, bodies, selected })
+}
+
+/// The output folder: `--out`, else `output` from manual.yaml under the root.
+pub fn output_dir(opts_out: Option<&Path>, root: &Path, site: &Site) -> PathBuf {
+    match opts_out {
+        Some(p) => p.to_path_buf(),
+        None => root.join(&site.config.output),
+    }
+}
+
+/// `folio build`.
+pub fn build(opts: &BuildOptions) -> i32 {
+    let start = Instant::now();
+    let mut diags = Diagnostics::new();
+    let mut timings = Vec::new();
+    let prepared = match prepare(&opts.root, &opts.versions, &mut diags, &mut timings) {
+        Ok(p) => p,
+        Err(UsageError(msg)) => {
+            print_diagnostics(&diags);
+            eprintln!("error: {msg}");
+            return EXIT_USAGE;
+        }
+    };
+    if diags.has_errors() {
+        print_diagnostics(&diags);
+        eprintln!("build failed: nothing was written");
+        return EXIT_CONTENT;
+    }
+    let out = output_dir(opts.out.as_deref(), &opts.root, &prepared.site);
+    let show_bar = opts.verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
+    let bar = if show_bar {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} writing pages {pos}/{len} [{bar:30}] {eta}")
+                .expect("progress template is valid")
+                .progress_chars("=> "),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let progress = |done: u64, total: u64| {
+        if let Some(b) = &bar {
+            if b.length() != Some(total) {
+                b.set_length(total);
+            }
+            b.set_position(done);
+        }
+    };
+    let t = Instant::now();
+    let result = write::all(
+        &out,
+        &prepared.site,
+        &prepared.theme,
+        &prepared.bodies,
+        &prepared.selected,
+        Some(&progress),
+        &mut diags,
+    );
+    timings.push(("write", t.elapsed().as_secs_f64()));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    print_diagnostics(&diags);
+    match result {
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("build failed: the previous site was left as it was");
+            EXIT_CONTENT
+        }
+        Ok(None) => {
+            eprintln!("build failed: the previous site was left as it was");
+            EXIT_CONTENT
+        }
+        Ok(Some(stats)) => {
+            if opts.verbosity == Verbosity::Verbose {
+                for (stage, secs) in &timings {
+                    eprintln!("  {stage:<9} {:>8.1} ms", secs * 1000.0);
+                }
+            }
+            if opts.verbosity != Verbosity::Quiet {
+                let n = prepared.selected.iter().filter(|s| **s).count();
+                eprintln!(
+                    "built {} version{}, {} pages, {} files, {:.1} MB in {:.2}s -> {}",
+                    n,
+                    if n == 1 { "" } else { "s" },
+                    stats.pages,
+                    stats.files,
+                    stats.bytes as f64 / 1e6,
+                    start.elapsed().as_secs_f64(),
+                    out.display()
+                );
+            }
+            EXIT_OK
+        }
+    }
+}
+
+/// `folio check`: everything `build` validates, writing nothing.
+pub fn check(root: &Path, verbosity: Verbosity) -> i32 {
+    let mut diags = Diagnostics::new();
+    let mut timings = Vec::new();
+    match prepare(root, &[], &mut diags, &mut timings) {
+        Err(UsageError(msg)) => {
+            print_diagnostics(&diags);
+            eprintln!("error: {msg}");
+            EXIT_USAGE
+        }
+        Ok(p) => {
+            print_diagnostics(&diags);
+            if diags.has_errors() {
+                EXIT_CONTENT
+            } else {
+                if verbosity != Verbosity::Quiet {
+                    let pages: usize = p.site.views.iter().map(|v| v.pages.len()).sum();
+                    eprintln!(
+                        "ok: {} versions, {} articles, {} pages",
+                        p.site.views.len(),
+                        p.site.articles.len(),
+                        pages
+                    );
+                }
+                EXIT_OK
+            }
+        }
+    }
+}
+
+const STARTER: &[(&str, &str)] = &[
+    ("manual.yaml", "title: My Product Manual\nhome: welcome\n"),
+    ("versions/1.0.yaml", "label: v1.0\npath: v1.0\nreleased: 2025-01-15\nstatus: supported\n"),
+    ("versions/2.0.yaml", "label: v2.0\npath: v2.0\nreleased: 2025-09-01\nstatus: current\n"),
+    (
+        "articles/welcome.md",
+        "---\ntitle: Welcome\norder: 1\n---\n\nThis is the manual's start page. Read [Installing](install.md) first, then\n[Getting started](guide/getting-started.md).\n",
+    ),
+    (
+        "articles/install.md",
+        "---\ntitle: Installing\norder: 2\nkeywords: [setup, requirements]\n---\n\n## Requirements {#requirements}\n\nA computer with 4 GB of memory.\n\n<!-- only ..1.0 -->\n> **Note:** version 1.0 also needs the legacy runtime.\n<!-- /only -->\n\n## Steps\n\n1. Download the installer.\n2. Run it and follow the prompts.\n",
+    ),
+    (
+        "articles/guide/getting-started.md",
+        "---\ntitle: Getting started\nparent: welcome\n---\n\nOpen the program and create your first project. See the\n[requirements](../install.md#requirements) if it does not start.\n",
+    ),
+    (
+        "articles/guide/getting-started@2.0.md",
+        "---\ntitle: Getting started\nparent: welcome\n---\n\nVersion 2.0 opens on the project list: click **New project**. See the\n[requirements](../install.md#requirements) if it does not start.\n",
+    ),
+];
+
+/// `folio new DIR`: a starter manual that builds.
+pub fn new_manual(dir: &Path) -> i32 {
+    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        eprintln!("error: {} exists and is not empty; choose a new folder", dir.display());
+        return EXIT_USAGE;
+    }
+    for (rel, text) in STARTER {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            if let Err(e) = std::fs::create_dir_all(parent) {
+                eprintln!("error: {}: {e}", parent.display());
+                return EXIT_CONTENT;
+            }
+        }
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("error: {}: {e}", path.display());
+            return EXIT_CONTENT;
+        }
+    }
+    eprintln!("created a starter manual in {}; build it with: folio build --root {}", dir.display(), dir.display());
+    EXIT_OK
+}

@@ -1,0 +1,192 @@
+//! Front matter: the YAML block between `---` lines at the top of an article.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostics, Location};
+
+/// The keys an article file may carry. Unknown keys are errors, so typos surface.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub parent: Option<String>,
+    pub order: Option<i64>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub removed: bool,
+    /// 1-based file line of each top-level key, for error messages.
+    #[serde(skip)]
+    pub key_lines: BTreeMap<String, u32>,
+    /// 1-based file line of the opening `---`.
+    #[serde(skip)]
+    pub start_line: u32,
+}
+
+impl FrontMatter {
+    /// The file line of `key`, or of the front matter's start when the key is absent.
+    pub fn line_of(&self, key: &str) -> u32 {
+        self.key_lines.get(key).copied().unwrap_or(self.start_line)
+    }
+}
+
+/// Splits `text` into (front matter YAML, body, line of the first YAML line, line of the
+/// first body line). `None` when the file does not start with a `---` line or the block
+/// is never closed.
+pub fn split_front_matter(text: &str) -> Option<(&str, &str, u32)> {
+    let rest = text.strip_prefix("---")?;
+    let rest = rest.strip_prefix('\r').unwrap_or(rest);
+    let rest = rest.strip_prefix('\n')?;
+    let yaml_start = text.len() - rest.len();
+    let mut offset = yaml_start;
+    let mut line = 2u32;
+    for l in rest.split_inclusive('\n') {
+        let trimmed = l.trim_end_matches(['\n', '\r']);
+        if trimmed == "---" || trimmed == "..." {
+            let yaml = &text[yaml_start..offset];
+            let body = &text[offset + l.len()..];
+            return Some((yaml, body, line + 1));
+        }
+        offset += l.len();
+        line += 1;
+    }
+    None
+}
+
+/// Rewrites `key: 13.10` into `key: "13.10"` (for every key not in `except`) so YAML does not read a version as a float
+/// (which would turn 13.10 into 13.1). Line numbers are kept.
+pub fn quote_version_values(yaml: &str, except: &[&str]) -> String {
+    let mut out = String::with_capacity(yaml.len() + 16);
+    for l in yaml.split_inclusive('\n') {
+        let content = l.trim_end_matches(['\n', '\r']);
+        let eol = &l[content.len()..];
+        let mut done = false;
+        if let Some((key, value)) = content.split_once(':') {
+            let v = value.trim();
+            let v = v.split(" #").next().unwrap_or(v).trim();
+            if !except.contains(&key) && !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                out.push_str(key);
+                out.push_str(": \"");
+                out.push_str(v);
+                out.push('"');
+                out.push_str(eol);
+                done = true;
+            }
+        }
+        if !done {
+            out.push_str(l);
+        }
+    }
+    out
+}
+
+/// Parses the front matter of an article file; problems go into `diags`.
+pub fn parse(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<(FrontMatter, String, u32)> {
+    let Some((yaml, body, body_line)) = split_front_matter(text) else {
+        if text.starts_with("---") {
+            diags.error(Location::line(rel, 1), "front matter is not closed: add a line '---' after the YAML block");
+        } else {
+            diags.error(
+                Location::line(rel, 1),
+                "missing front matter: start the file with a '---' line, 'title: ...', and another '---' line",
+            );
+        }
+        return None;
+    };
+    if yaml.trim().is_empty() {
+        diags.error(Location::line(rel, 1), "front matter is empty: 'title' is required");
+        return None;
+    }
+    let quoted = quote_article_versions(yaml);
+    let mut front: FrontMatter = match serde_yaml::from_str(&quoted) {
+        Ok(f) => f,
+        Err(e) => {
+            let loc = match e.location() {
+                Some(l) => Location::line(rel, 1 + l.line() as u32),
+                None => Location::line(rel, 1),
+            };
+            diags.error(loc, format!("invalid front matter: {}", super::yaml_message(&e)));
+            return None;
+        }
+    };
+    front.start_line = 1;
+    for (i, l) in yaml.lines().enumerate() {
+        if let Some((key, _)) = l.split_once(':') {
+            if !key.starts_with([' ', '\t', '-', '#']) && !key.is_empty() {
+                front.key_lines.entry(key.trim().to_string()).or_insert(2 + i as u32);
+            }
+        }
+    }
+    match &front.title {
+        None => {
+            diags.error(Location::line(rel, 1), "missing 'title' in front matter");
+            return None;
+        }
+        Some(t) if t.trim().is_empty() => {
+            diags.error(Location::line(rel, front.line_of("title")), "'title' is empty");
+            return None;
+        }
+        _ => {}
+    }
+    Some((front, body.to_string(), body_line))
+}
+
+fn quote_article_versions(yaml: &str) -> String {
+    // Only `since` and `until` hold versions; `order` must stay a number.
+    let mut out = String::with_capacity(yaml.len() + 16);
+    for l in yaml.split_inclusive('\n') {
+        let content = l.trim_end_matches(['\n', '\r']);
+        let is_version_key = content.starts_with("since:") || content.starts_with("until:");
+        if is_version_key {
+            out.push_str(&quote_version_values(l, &[]));
+        } else {
+            out.push_str(l);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_lines() {
+        let (yaml, body, line) = split_front_matter("---\ntitle: A\n---\nHello\n").unwrap();
+        assert_eq!(yaml, "title: A\n");
+        assert_eq!(body, "Hello\n");
+        assert_eq!(line, 4);
+    }
+
+    #[test]
+    fn keeps_13_10_distinct_from_13_1() {
+        let mut d = Diagnostics::new();
+        let (f, _, _) =
+            parse("---\ntitle: A\nsince: 13.10\nuntil: 14.2 # last\n---\n", Path::new("a.md"), &mut d).unwrap();
+        assert_eq!(f.since.as_deref(), Some("13.10"));
+        assert_eq!(f.until.as_deref(), Some("14.2"));
+        assert_eq!(f.line_of("until"), 4);
+    }
+
+    #[test]
+    fn yaml_error_line_is_file_line() {
+        let mut d = Diagnostics::new();
+        assert!(parse("---\ntitle: A\nparent: [x\n---\n", Path::new("a.md"), &mut d).is_none());
+        let msg = d.sorted()[0].to_string();
+        assert!(msg.starts_with("a.md:"), "{msg}");
+        assert!(msg.contains("invalid front matter"), "{msg}");
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        let mut d = Diagnostics::new();
+        assert!(parse("---\nparent: x\n---\n", Path::new("a.md"), &mut d).is_none());
+        assert_eq!(d.sorted()[0].to_string(), "a.md:1: missing 'title' in front matter");
+    }
+}

@@ -1,0 +1,351 @@
+//! Loading: the only stage that reads the source tree.
+//!
+//! Walks `manual.yaml`, `versions/`, `articles/` and `themes/` (always in file-name
+//! order, so every later stage sees the same input on every machine), splits and parses
+//! YAML front matter, and returns raw [`Source`] data. Problems in single files become
+//! diagnostics; only an unreadable root stops loading.
+
+mod front;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostics, Location};
+
+pub use front::{split_front_matter, FrontMatter};
+
+/// Site settings from `manual.yaml`; every key has a default.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ManualConfig {
+    #[serde(default = "default_title")]
+    pub title: String,
+    #[serde(default)]
+    pub home: Option<String>,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_output")]
+    pub output: String,
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
+fn default_title() -> String {
+    "Manual".to_string()
+}
+fn default_theme() -> String {
+    "default".to_string()
+}
+fn default_output() -> String {
+    "site".to_string()
+}
+
+impl Default for ManualConfig {
+    fn default() -> Self {
+        ManualConfig {
+            title: default_title(),
+            home: None,
+            theme: default_theme(),
+            output: default_output(),
+            base_url: None,
+        }
+    }
+}
+
+/// The keys of one `versions/<name>.yaml` file.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VersionSpec {
+    pub label: Option<String>,
+    pub path: Option<String>,
+    pub released: Option<String>,
+    pub status: Option<String>,
+    pub url: Option<String>,
+}
+
+/// One version file.
+#[derive(Debug, Clone)]
+pub struct VersionFile {
+    /// Repository-relative path, e.g. `versions/24.3.yaml`.
+    pub path: PathBuf,
+    /// The file stem: the version's name.
+    pub name: String,
+    pub spec: VersionSpec,
+}
+
+/// One Markdown file under `articles/`.
+#[derive(Debug, Clone)]
+pub struct ArticleFile {
+    /// Repository-relative path with `/`.
+    pub path: PathBuf,
+    /// The file stem before any `@`.
+    pub slug: String,
+    /// The version after `@`, for a revision file.
+    pub at: Option<String>,
+    pub front: FrontMatter,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// 1-based line number of the first body line in the file.
+    pub body_line: u32,
+}
+
+/// A non-Markdown file under `articles/` (image or attachment), copied once.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    /// Path relative to `articles/`, with `/`.
+    pub rel: String,
+    /// Absolute path on disk.
+    pub abs: PathBuf,
+}
+
+/// Templates and static files of the theme found on disk (the embedded default
+/// theme fills in whatever is missing).
+#[derive(Debug, Clone, Default)]
+pub struct ThemeFiles {
+    /// Template name (relative to `templates/`, with `/`) -> (repository path, text).
+    pub templates: BTreeMap<String, (PathBuf, String)>,
+    /// Static file name (relative to `static/`, with `/`) -> bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+/// Everything read from the source tree.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub root: PathBuf,
+    pub config: ManualConfig,
+    pub versions: Vec<VersionFile>,
+    pub articles: Vec<ArticleFile>,
+    pub assets: Vec<AssetFile>,
+    pub theme: ThemeFiles,
+}
+
+/// An error that stops loading altogether.
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+fn io_err(path: &Path, e: io::Error) -> LoadError {
+    LoadError(format!("{}: {e}", path.display()))
+}
+
+/// Reads the whole source tree under `root`.
+pub fn site(root: &Path, diags: &mut Diagnostics) -> Result<Source, LoadError> {
+    let meta = fs::metadata(root).map_err(|e| io_err(root, e))?;
+    if !meta.is_dir() {
+        return Err(LoadError(format!("{}: not a directory", root.display())));
+    }
+    let config = load_config(root, diags);
+    let versions = load_versions(root, diags)?;
+    let (articles, assets) = load_articles(root, diags)?;
+    let theme = load_theme(root, &config.theme, diags)?;
+    Ok(Source { root: root.to_path_buf(), config, versions, articles, assets, theme })
+}
+
+fn read_text(abs: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<String> {
+    let bytes = match fs::read(abs) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.error(Location::file(rel), format!("cannot read file: {e}"));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            Some(s)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count() as u32;
+            diags.error(
+                Location::line(rel, line),
+                format!("file is not valid UTF-8 (invalid byte at offset {valid}); save it as UTF-8"),
+            );
+            None
+        }
+    }
+}
+
+fn yaml_location(e: &serde_yaml::Error, first_line: u32) -> Option<u32> {
+    e.location().map(|l| first_line + l.line() as u32 - 1)
+}
+
+/// A serde_yaml message without its trailing " at line X column Y" (the location is
+/// reported separately, corrected for the front matter's offset).
+pub(crate) fn yaml_message(e: &serde_yaml::Error) -> String {
+    let msg = e.to_string();
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    }
+}
+
+fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
+    let rel = Path::new("manual.yaml");
+    let abs = root.join(rel);
+    if !abs.exists() {
+        return ManualConfig::default();
+    }
+    let Some(text) = read_text(&abs, rel, diags) else {
+        return ManualConfig::default();
+    };
+    if text.trim().is_empty() {
+        return ManualConfig::default();
+    }
+    match serde_yaml::from_str::<ManualConfig>(&text) {
+        Ok(c) => c,
+        Err(e) => {
+            let loc = match yaml_location(&e, 1) {
+                Some(l) => Location::line(rel, l),
+                None => Location::file(rel),
+            };
+            diags.error(loc, format!("invalid manual.yaml: {}", yaml_message(&e)));
+            ManualConfig::default()
+        }
+    }
+}
+
+fn is_hidden(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() > 0 && entry.file_name().to_str().is_some_and(|s| s.starts_with('.'))
+}
+
+fn rel_path(root: &Path, abs: &Path) -> PathBuf {
+    let rel = abs.strip_prefix(root).unwrap_or(abs);
+    PathBuf::from(rel.to_string_lossy().replace('\\', "/"))
+}
+
+fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile>, LoadError> {
+    let dir = root.join("versions");
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        diags.error(
+            Location::file("versions"),
+            "no versions/ folder: add one file per product version, e.g. versions/1.0.yaml",
+        );
+        return Ok(out);
+    }
+    for entry in WalkDir::new(&dir).max_depth(1).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
+        let entry = entry.map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let abs = entry.path();
+        let ext = abs.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext != "yaml" && ext != "yml" {
+            continue;
+        }
+        let rel = rel_path(root, abs);
+        let name = abs.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+        let Some(text) = read_text(abs, &rel, diags) else { continue };
+        let spec = if text.trim().is_empty() {
+            VersionSpec::default()
+        } else {
+            match serde_yaml::from_str::<VersionSpec>(&front::quote_version_values(&text, &["released"])) {
+                Ok(s) => s,
+                Err(e) => {
+                    let loc = match yaml_location(&e, 1) {
+                        Some(l) => Location::line(&rel, l),
+                        None => Location::file(&rel),
+                    };
+                    diags.error(loc, format!("invalid version file: {}", yaml_message(&e)));
+                    continue;
+                }
+            }
+        };
+        out.push(VersionFile { path: rel, name, spec });
+    }
+    if out.is_empty() {
+        diags
+            .error(Location::file("versions"), "no versions: add one file per product version, e.g. versions/1.0.yaml");
+    }
+    Ok(out)
+}
+
+fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<(Vec<ArticleFile>, Vec<AssetFile>), LoadError> {
+    let dir = root.join("articles");
+    let mut articles = Vec::new();
+    let mut assets = Vec::new();
+    if !dir.is_dir() {
+        diags.error(Location::file("articles"), "no articles/ folder: add Markdown articles under articles/");
+        return Ok((articles, assets));
+    }
+    for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
+        let entry = entry.map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let abs = entry.path();
+        let rel = rel_path(root, abs);
+        let is_md = abs.extension().and_then(|e| e.to_str()) == Some("md");
+        if !is_md {
+            let under = rel_path(&dir, abs).to_string_lossy().into_owned();
+            assets.push(AssetFile { rel: under, abs: abs.to_path_buf() });
+            continue;
+        }
+        let stem = abs.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+        let (slug, at) = match stem.split_once('@') {
+            Some((s, v)) => (s.to_string(), Some(v.to_string())),
+            None => (stem.clone(), None),
+        };
+        let Some(text) = read_text(abs, &rel, diags) else { continue };
+        let Some((front, body, body_line)) = front::parse(&text, &rel, diags) else { continue };
+        articles.push(ArticleFile { path: rel, slug, at, front, body, body_line });
+    }
+    Ok((articles, assets))
+}
+
+fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<ThemeFiles, LoadError> {
+    let mut files = ThemeFiles::default();
+    let dir = root.join("themes").join(theme);
+    if !dir.is_dir() {
+        if theme != "default" {
+            diags.error(
+                Location::file("manual.yaml"),
+                format!("theme '{theme}' not found: expected a folder themes/{theme}/"),
+            );
+        }
+        return Ok(files);
+    }
+    let tdir = dir.join("templates");
+    if tdir.is_dir() {
+        for entry in WalkDir::new(&tdir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
+            let entry = entry.map_err(|e| LoadError(format!("{}: {e}", tdir.display())))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = rel_path(root, entry.path());
+            let name = rel_path(&tdir, entry.path()).to_string_lossy().into_owned();
+            if let Some(text) = read_text(entry.path(), &rel, diags) {
+                files.templates.insert(name, (rel, text));
+            }
+        }
+    }
+    let sdir = dir.join("static");
+    if sdir.is_dir() {
+        for entry in WalkDir::new(&sdir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
+            let entry = entry.map_err(|e| LoadError(format!("{}: {e}", sdir.display())))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = rel_path(&sdir, entry.path()).to_string_lossy().into_owned();
+            let bytes = fs::read(entry.path()).map_err(|e| io_err(entry.path(), e))?;
+            files.statics.insert(name, bytes);
+        }
+    }
+    Ok(files)
+}

@@ -1,0 +1,76 @@
+//! The `folio` command line: parses arguments, runs a command, sets the exit status.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use folio::cli::{self, BuildOptions, Verbosity};
+
+#[derive(Parser)]
+#[command(name = "folio", version, about = "Static site generator for versioned product manuals")]
+struct Cli {
+    /// Print nothing but errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print timings per stage.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short, global = true, value_name = "N")]
+    jobs: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render every version of the manual.
+    Build {
+        /// The manual's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: `output` from manual.yaml, else `site`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Build only these versions (repeatable).
+        #[arg(long = "version", value_name = "NAME")]
+        versions: Vec<String>,
+    },
+    /// Validate everything and write nothing.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Compare two versions, or one article between them.
+    Diff(folio::diff::cli::DiffArgs),
+    /// Write a starter manual that builds.
+    New {
+        /// Folder to create.
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(n) = cli.jobs {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global() {
+            eprintln!("error: cannot set up {n} worker threads: {e}");
+            return ExitCode::from(cli::EXIT_USAGE as u8);
+        }
+    }
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let code = match cli.command {
+        Command::Build { root, out, versions } => cli::build(&BuildOptions { root, out, versions, verbosity }),
+        Command::Check { root } => cli::check(&root, verbosity),
+        Command::Diff(args) => folio::diff::cli::run(&args),
+        Command::New { dir } => cli::new_manual(&dir),
+    };
+    ExitCode::from(code as u8)
+}

@@ -1,0 +1,103 @@
+//! Newtype ids: [`VersionId`] orders numerically by dotted parts, [`ArticleId`] is a slug.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A product version name such as `24.3`. Orders by its dotted parts as numbers, so
+/// 9.1 < 13.1 < 13.10; parts that are not numbers compare as text after numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct VersionId(String);
+
+impl VersionId {
+    pub fn new(name: impl Into<String>) -> Self {
+        VersionId(name.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn parts(&self) -> impl Iterator<Item = Part<'_>> {
+        self.0.split(['.', '-', '_']).map(|p| match p.parse::<u64>() {
+            Ok(n) => Part::Num(n),
+            Err(_) => Part::Text(p),
+        })
+    }
+}
+
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Part<'a> {
+    Num(u64),
+    Text(&'a str),
+}
+
+impl Ord for VersionId {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(other.parts()).then_with(|| self.0.cmp(&other.0))
+    }
+}
+
+impl PartialOrd for VersionId {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for VersionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An article's slug: the file stem before any `@`, unique across the manual.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArticleId(String);
+
+impl ArticleId {
+    pub fn new(slug: impl Into<String>) -> Self {
+        ArticleId(slug.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether `s` is safe as a slug or output folder name: one path segment of letters,
+/// digits, `-`, `_` and `.`, not starting with a dot (so it can never leave its folder).
+pub fn is_safe_segment(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('.')
+        && s.len() <= 200
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_order_numerically() {
+        let mut v: Vec<VersionId> =
+            ["13.10", "9.1", "13.1", "24.3", "13.2"].iter().map(|s| VersionId::new(*s)).collect();
+        v.sort();
+        let names: Vec<&str> = v.iter().map(|v| v.as_str()).collect();
+        assert_eq!(names, ["9.1", "13.1", "13.2", "13.10", "24.3"]);
+    }
+
+    #[test]
+    fn safe_segments() {
+        assert!(is_safe_segment("manual243"));
+        assert!(is_safe_segment("v24.3"));
+        assert!(!is_safe_segment(".."));
+        assert!(!is_safe_segment("a/b"));
+        assert!(!is_safe_segment("a b"));
+        assert!(!is_safe_segment(""));
+    }
+}

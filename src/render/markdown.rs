@@ -1,0 +1,330 @@
+//! Markdown to HTML with pulldown-cmark, recording what the page links to.
+//!
+//! Rendering does not depend on the version: every page of a version folder sits at the
+//! same depth and cross-links become `<slug>.html`, so one rendering of a resolved source
+//! serves every version where it applies. Whether each link's target exists is checked
+//! per version afterwards (see [`super::links`]).
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// A heading of a rendered body.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A cross-link to another article (or to a heading of this one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The slug as written (may be an alias); `None` for a same-page `#id` link.
+    pub slug: Option<String>,
+    pub fragment: Option<String>,
+    /// 0-based line of the resolved source.
+    pub line: usize,
+}
+
+/// A problem found while rendering: 0-based resolved line and message.
+pub type RenderProblem = (usize, String);
+
+/// One rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedBody {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+    /// Paths under `articles/` of images and attachments this body uses.
+    pub assets: Vec<String>,
+    pub problems: Vec<RenderProblem>,
+}
+
+/// What rendering needs from the rest of the site.
+pub struct Context<'a> {
+    /// Folder of the source file under `articles/` ("" or "portal/"), for relative assets.
+    pub dir: &'a str,
+    /// Maps a slug or alias to the article's slug.
+    pub resolve: &'a dyn Fn(&str) -> Option<String>,
+    /// Whether a path under `articles/` is a known asset.
+    pub asset_exists: &'a dyn Fn(&str) -> bool,
+    /// URL prefix from a page to the shared media folder, e.g. "../media/".
+    pub media_prefix: &'a str,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// GitHub-style heading id: lowercase, letters and digits kept, spaces to '-'.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' || c == '-' || c == '_' {
+            out.push(if c == '_' { '_' } else { '-' });
+        }
+    }
+    if out.is_empty() {
+        "section".to_string()
+    } else {
+        out
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    let mut chars = url.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() => {}
+        _ => return false,
+    }
+    for c in chars {
+        if c == ':' {
+            return true;
+        }
+        if !(c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.') {
+            return false;
+        }
+    }
+    false
+}
+
+/// Joins a relative path onto `dir`, resolving `.` and `..`; None if it leaves `articles/`.
+fn join_rel(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(b) = hex {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn percent_encode_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Line starts of `text`, for turning byte offsets into lines.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts)
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        match self.0.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+}
+
+/// Renders one resolved source.
+pub fn render(text: &str, cx: &Context<'_>) -> RenderedBody {
+    let lines = LineIndex::new(text);
+    let mut events: Vec<(Event<'_>, usize)> =
+        Parser::new_ext(text, options()).into_offset_iter().map(|(e, r)| (e, lines.line(r.start))).collect();
+    let mut out = RenderedBody::default();
+    let mut used_ids: HashSet<String> = HashSet::new();
+
+    // Headings: give each a stable, unique id.
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
+            let level = heading_level(*level);
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut text_buf = String::new();
+            let mut j = i + 1;
+            while j < events.len() {
+                match &events[j].0 {
+                    Event::End(TagEnd::Heading(_)) => break,
+                    Event::Text(t) | Event::Code(t) => text_buf.push_str(t),
+                    _ => {}
+                }
+                j += 1;
+            }
+            let id = match explicit {
+                Some(id) => {
+                    if !used_ids.insert(id.clone()) {
+                        out.problems.push((events[i].1, format!("duplicate heading id '{id}'")));
+                    }
+                    id
+                }
+                None => {
+                    let base = slugify(&text_buf);
+                    let mut candidate = base.clone();
+                    let mut n = 1;
+                    while used_ids.contains(&candidate) {
+                        candidate = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    used_ids.insert(candidate.clone());
+                    candidate
+                }
+            };
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            out.headings.push(Heading { level, id, text: text_buf.trim().to_string() });
+            i = j;
+        }
+        i += 1;
+    }
+
+    // Links and images.
+    for (event, line) in events.iter_mut() {
+        let (dest, is_image) = match event {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        let url = dest.to_string();
+        if url.is_empty() || has_scheme(&url) || url.starts_with("//") || url.starts_with('/') {
+            continue;
+        }
+        if let Some(frag) = url.strip_prefix('#') {
+            out.links.push(LinkRef { slug: None, fragment: Some(percent_decode(frag)), line: *line });
+            continue;
+        }
+        let (path, fragment) = match url.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (url.as_str(), None),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        let decoded = percent_decode(path);
+        if !is_image && decoded.ends_with(".md") {
+            let stem = decoded.rsplit('/').next().unwrap_or(&decoded).trim_end_matches(".md");
+            let slug = stem.split('@').next().unwrap_or(stem).to_string();
+            let target = (cx.resolve)(&slug).unwrap_or_else(|| slug.clone());
+            let mut new = format!("{}.html", percent_encode_path(&target));
+            if let Some(f) = fragment {
+                new.push('#');
+                new.push_str(f);
+            }
+            out.links.push(LinkRef { slug: Some(slug), fragment: fragment.map(percent_decode), line: *line });
+            *dest = CowStr::from(new);
+            continue;
+        }
+        match join_rel(cx.dir, &decoded) {
+            Some(rel) if (cx.asset_exists)(&rel) => {
+                let mut new = format!("{}{}", cx.media_prefix, percent_encode_path(&rel));
+                if let Some(f) = fragment {
+                    new.push('#');
+                    new.push_str(f);
+                }
+                out.assets.push(rel);
+                *dest = CowStr::from(new);
+            }
+            _ => {
+                let what = if is_image { "image" } else { "link target" };
+                out.problems.push((*line, format!("{what} '{url}' is not a file under articles/")));
+            }
+        }
+    }
+
+    out.assets.sort();
+    out.assets.dedup();
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    out.html = html;
+    out
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cx_render(text: &str) -> RenderedBody {
+        let resolve =
+            |s: &str| if s == "listenerservice" { Some("econnector".to_string()) } else { Some(s.to_string()) };
+        let exists = |p: &str| p == "images/a.svg";
+        render(text, &Context { dir: "portal", resolve: &resolve, asset_exists: &exists, media_prefix: "../media/" })
+    }
+
+    #[test]
+    fn heading_ids_are_stable_unique_and_custom() {
+        let b = cx_render("# Error Code 104\n\n## Error Code 104\n\n## Firewall {#fw}\n");
+        let ids: Vec<&str> = b.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["error-code-104", "error-code-104-1", "fw"]);
+        assert!(b.html.contains(r#"<h2 id="fw">Firewall</h2>"#), "{}", b.html);
+    }
+
+    #[test]
+    fn cross_links_become_html_and_are_recorded_with_lines() {
+        let b = cx_render("Intro\n\nSee [x](../other/econnector.md#firewall) and [y](listenerservice.md).\n");
+        assert!(b.html.contains(r#"href="econnector.html#firewall""#), "{}", b.html);
+        assert!(b.html.contains(r#"href="econnector.html""#), "{}", b.html);
+        assert_eq!(b.links[0], LinkRef { slug: Some("econnector".into()), fragment: Some("firewall".into()), line: 2 });
+        assert_eq!(b.links[1].slug.as_deref(), Some("listenerservice"));
+    }
+
+    #[test]
+    fn external_links_untouched_images_rewritten() {
+        let b = cx_render("[a](https://example.com/x.md) ![i](../images/a.svg) ![j](nope.png)\n");
+        assert!(b.html.contains(r#"href="https://example.com/x.md""#));
+        assert!(b.html.contains(r#"src="../media/images/a.svg""#), "{}", b.html);
+        assert_eq!(b.assets, vec!["images/a.svg".to_string()]);
+        assert_eq!(b.problems.len(), 1);
+        assert!(b.problems[0].1.contains("nope.png"));
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let b = cx_render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: foot\n");
+        assert!(b.html.contains("<table>"));
+        assert!(b.html.contains("<del>x</del>"));
+        assert!(b.html.contains("checkbox"));
+        assert!(b.html.contains("footnote"));
+    }
+}

@@ -1,0 +1,388 @@
+//! Page contexts: everything a template sees, computed per version.
+//!
+//! Each page carries only its own path in the tree (ancestors, their siblings, its
+//! children), its version menu and its links; the whole tree lives once per version in
+//! `nav-<hash>.js`, so a page's size does not grow with the manual. Every URL is
+//! relative. Each builder also returns the site-relative files its links point at, so
+//! the writer can check them against what it wrote.
+
+use std::collections::BTreeMap;
+
+use minijinja::Value;
+use serde::Serialize;
+
+use crate::model::{ArticleId, Site, VersionView};
+
+use super::RenderedBody;
+
+/// A titled link.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// A node of the static nav tree in a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavNode {
+    pub title: String,
+    pub url: String,
+    pub current: bool,
+    pub open: bool,
+    pub children: Vec<NavNode>,
+}
+
+/// One entry of the version menu.
+#[derive(Debug, Clone, Serialize)]
+pub struct MenuEntry {
+    pub id: String,
+    pub label: String,
+    pub url: String,
+    pub status: String,
+    pub current: bool,
+    /// The page does not exist there; the link goes to that version's home.
+    pub missing: bool,
+    pub external: bool,
+}
+
+/// The old-version banner.
+#[derive(Debug, Clone, Serialize)]
+pub struct Banner {
+    pub url: String,
+    /// The page is not in the latest version; the link goes to its home.
+    pub missing: bool,
+}
+
+/// A version in which an article changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    pub label: String,
+    pub url: String,
+    pub current: bool,
+    pub diff_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct VersionInfo {
+    id: String,
+    label: String,
+    path: String,
+    status: String,
+    released: Option<String>,
+    is_latest: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PageInfo {
+    kind: &'static str,
+    slug: String,
+    title: String,
+    url: String,
+    source: Option<String>,
+}
+
+/// The fields every page template gets.
+#[derive(Debug, Clone, Serialize)]
+pub struct Common {
+    site: BTreeMap<&'static str, Option<String>>,
+    version: VersionInfo,
+    latest: VersionInfo,
+    page: PageInfo,
+    /// Prefix from this page to its version folder ("" or "../").
+    root: String,
+    /// Prefix from this page to the site root.
+    site_root: String,
+    assets: BTreeMap<String, String>,
+    nav_script: String,
+    versions: Vec<MenuEntry>,
+    banner: Option<Banner>,
+    canonical: Option<String>,
+    nav: Vec<NavNode>,
+}
+
+/// The context of an article page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleContext {
+    #[serde(flatten)]
+    pub common: Common,
+    pub content: Value,
+    pub headings: Vec<crate::render::markdown::Heading>,
+    pub breadcrumb: Vec<Link>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    pub children: Vec<Link>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// What a page's version menu points at in other versions.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Article(&'a ArticleId),
+    /// A page every version has, e.g. `search.html`.
+    Fixed(&'a str),
+}
+
+/// Precomputed per-version data for building page contexts.
+pub struct VersionCx<'a> {
+    pub site: &'a Site,
+    pub vi: usize,
+    /// Which built versions this build writes (links into others are not checked).
+    pub selected: &'a [bool],
+    pub nav_script: String,
+    /// Index of the version's articles changed per version: see [`history`].
+    pub history: &'a BTreeMap<ArticleId, Vec<usize>>,
+    assets_from_root: BTreeMap<String, String>,
+}
+
+/// For each article, the built versions (indexes) in which it was added or changed.
+pub fn history(site: &Site) -> BTreeMap<ArticleId, Vec<usize>> {
+    let mut out = BTreeMap::new();
+    for id in site.articles.keys() {
+        let mut changed = Vec::new();
+        let mut prev: Option<(&str, &str)> = None;
+        for (vi, v) in site.views.iter().enumerate() {
+            let cur = v.pages.get(id).map(|p| (p.title.as_str(), site.bodies[p.body].text.as_str()));
+            if let Some(c) = cur {
+                if prev != Some(c) {
+                    changed.push(vi);
+                }
+            }
+            prev = cur;
+        }
+        out.insert(id.clone(), changed);
+    }
+    out
+}
+
+impl<'a> VersionCx<'a> {
+    pub fn new(
+        site: &'a Site,
+        vi: usize,
+        selected: &'a [bool],
+        nav_script: String,
+        history: &'a BTreeMap<ArticleId, Vec<usize>>,
+        assets_from_root: BTreeMap<String, String>,
+    ) -> Self {
+        VersionCx { site, vi, selected, nav_script, history, assets_from_root }
+    }
+
+    pub fn view(&self) -> &'a VersionView {
+        &self.site.views[self.vi]
+    }
+
+    fn info(&self, vi: usize) -> VersionInfo {
+        let v = &self.site.views[vi].version;
+        VersionInfo {
+            id: v.id.to_string(),
+            label: v.label.clone(),
+            path: v.path.clone(),
+            status: v.status.clone(),
+            released: v.released.clone(),
+            is_latest: vi + 1 == self.site.views.len(),
+        }
+    }
+
+    fn version_path(&self) -> &str {
+        &self.view().version.path
+    }
+
+    /// Builds the common part of a page `depth` folders below its version folder.
+    pub fn common(
+        &self,
+        kind: &'static str,
+        slug: &str,
+        title: &str,
+        url: &str,
+        depth: usize,
+        target: Target<'_>,
+        current: Option<&ArticleId>,
+        targets: &mut Vec<String>,
+    ) -> Common {
+        let root = "../".repeat(depth);
+        let site_root = format!("{root}../");
+        let site = self.site;
+        let latest_vi = site.views.len() - 1;
+        let vpath = self.version_path();
+
+        let mut versions = Vec::with_capacity(site.versions.len());
+        for v in site.versions.iter().rev() {
+            if let Some(url) = &v.url {
+                versions.push(MenuEntry {
+                    id: v.id.to_string(),
+                    label: v.label.clone(),
+                    url: url.clone(),
+                    status: v.status.clone(),
+                    current: false,
+                    missing: false,
+                    external: true,
+                });
+                continue;
+            }
+            let Some(wi) = site.view_index(&v.id) else { continue };
+            let (file, missing) = self.resolve_in(wi, target);
+            if self.selected[wi] {
+                targets.push(format!("{}/{file}", v.path));
+            }
+            versions.push(MenuEntry {
+                id: v.id.to_string(),
+                label: v.label.clone(),
+                url: format!("{site_root}{}/{file}", v.path),
+                status: v.status.clone(),
+                current: wi == self.vi,
+                missing,
+                external: false,
+            });
+        }
+
+        let banner = (self.vi != latest_vi).then(|| {
+            let (file, missing) = self.resolve_in(latest_vi, target);
+            let lp = &site.views[latest_vi].version.path;
+            if self.selected[latest_vi] {
+                targets.push(format!("{lp}/{file}"));
+            }
+            Banner { url: format!("{site_root}{lp}/{file}"), missing }
+        });
+
+        let canonical = site.config.base_url.as_ref().and_then(|base| {
+            let base = base.trim_end_matches('/');
+            match target {
+                Target::Article(id) => (0..site.views.len()).rev().find_map(|wi| {
+                    site.counterpart_in(id, wi)
+                        .map(|other| format!("{base}/{}/{other}.html", site.views[wi].version.path))
+                }),
+                Target::Fixed(f) => Some(format!("{base}/{vpath}/{f}")),
+            }
+        });
+
+        let nav = self.nav(current, &root, targets);
+        Common {
+            site: BTreeMap::from([
+                ("title", Some(site.config.title.clone())),
+                ("base_url", site.config.base_url.clone()),
+            ]),
+            version: self.info(self.vi),
+            latest: self.info(latest_vi),
+            page: PageInfo {
+                kind,
+                slug: slug.to_string(),
+                title: title.to_string(),
+                url: url.to_string(),
+                source: current.and_then(|id| {
+                    self.view().pages.get(id).map(|p| site.files[p.file].path.to_string_lossy().into_owned())
+                }),
+            },
+            assets: self.assets_from_root.iter().map(|(k, v)| (k.clone(), format!("{site_root}{v}"))).collect(),
+            nav_script: format!("{root}{}", self.nav_script),
+            root,
+            site_root,
+            versions,
+            banner,
+            canonical,
+            nav,
+        }
+    }
+
+    /// The file (relative to version folder `wi`) a menu entry or banner points at, and
+    /// whether that is the version's home because the page does not exist there.
+    fn resolve_in(&self, wi: usize, target: Target<'_>) -> (String, bool) {
+        match target {
+            Target::Article(id) => match self.site.counterpart_in(id, wi) {
+                Some(other) => (format!("{other}.html"), false),
+                None => ("index.html".to_string(), true),
+            },
+            Target::Fixed(f) => (f.to_string(), false),
+        }
+    }
+
+    /// The static tree: top level, opened along the path to `current`, plus its children.
+    fn nav(&self, current: Option<&ArticleId>, root: &str, targets: &mut Vec<String>) -> Vec<NavNode> {
+        let view = self.view();
+        let mut path: Vec<ArticleId> = match current {
+            Some(c) if view.pages.contains_key(c) => view.nav.ancestors(c),
+            _ => Vec::new(),
+        };
+        if let Some(c) = current {
+            path.push(c.clone());
+        }
+        let vpath = self.version_path();
+        let make = |ids: &[ArticleId], targets: &mut Vec<String>| -> Vec<NavNode> {
+            ids.iter()
+                .map(|id| {
+                    targets.push(format!("{vpath}/{id}.html"));
+                    NavNode {
+                        title: view.pages[id].title.clone(),
+                        url: format!("{root}{id}.html"),
+                        current: Some(id) == current,
+                        open: path.contains(id),
+                        children: Vec::new(),
+                    }
+                })
+                .collect()
+        };
+        let mut top = make(&view.nav.roots, targets);
+        // Walk down the path, filling in the children of each open node.
+        let mut level: &mut Vec<NavNode> = &mut top;
+        let mut parent_ids: &[ArticleId] = &view.nav.roots;
+        for step in &path {
+            let Some(pos) = parent_ids.iter().position(|id| id == step) else { break };
+            let kids = view.nav.children_of(step);
+            level[pos].children = make(kids, targets);
+            level = &mut level[pos].children;
+            parent_ids = kids;
+        }
+        top
+    }
+
+    fn link(&self, id: &ArticleId, root: &str, targets: &mut Vec<String>) -> Link {
+        targets.push(format!("{}/{id}.html", self.version_path()));
+        Link { title: self.view().pages[id].title.clone(), url: format!("{root}{id}.html") }
+    }
+
+    /// The context of article `id`'s page (as `<slug>.html`, or as `index.html` when
+    /// `as_index`); returns it with the site-relative files its links point at.
+    pub fn article(&self, id: &ArticleId, body: &RenderedBody, as_index: bool) -> (ArticleContext, Vec<String>) {
+        let mut targets = Vec::new();
+        let view = self.view();
+        let page = &view.pages[id];
+        let url = if as_index { "index.html".to_string() } else { format!("{id}.html") };
+        let target = if as_index { Target::Fixed("index.html") } else { Target::Article(id) };
+        let kind = if as_index { "home" } else { "article" };
+        let common = self.common(kind, id.as_str(), &page.title, &url, 0, target, Some(id), &mut targets);
+        let breadcrumb = view.nav.ancestors(id).iter().map(|a| self.link(a, "", &mut targets)).collect();
+        let prev = view.nav.prev(id).map(|a| self.link(a, "", &mut targets));
+        let next = view.nav.next(id).map(|a| self.link(a, "", &mut targets));
+        let children = view.nav.children_of(id).iter().map(|a| self.link(a, "", &mut targets)).collect();
+        let mut history = Vec::new();
+        if let Some(changed) = self.history.get(id) {
+            for &wi in changed {
+                let w = &self.site.views[wi].version;
+                if self.selected[wi] {
+                    targets.push(format!("{}/{id}.html", w.path));
+                }
+                let diff_url = (wi > 0 && self.site.views[wi - 1].pages.contains_key(id))
+                    .then(|| format!("../{}/diff/{id}.html", w.path));
+                if let (Some(_), true) = (&diff_url, self.selected[wi]) {
+                    targets.push(format!("{}/diff/{id}.html", w.path));
+                }
+                history.push(HistoryEntry {
+                    label: w.label.clone(),
+                    url: format!("../{}/{id}.html", w.path),
+                    current: wi == self.vi,
+                    diff_url,
+                });
+            }
+        }
+        let headings = body.headings.iter().filter(|h| h.level == 2 || h.level == 3).cloned().collect();
+        let ctx = ArticleContext {
+            common,
+            content: Value::from_safe_string(body.html.clone()),
+            headings,
+            breadcrumb,
+            prev,
+            next,
+            children,
+            history,
+        };
+        (ctx, targets)
+    }
+}

@@ -1,0 +1,421 @@
+//! Writing: the only stage that touches the output folder.
+//!
+//! Everything is rendered into a temporary folder beside the output; the output is
+//! replaced only when every version succeeded, so a failed build leaves the previous
+//! site untouched. Pages are rendered and written in parallel and dropped as they go,
+//! so memory does not grow with the number of pages. After writing, every link the
+//! chrome produced (menu, banner, tree, breadcrumb, prev/next, redirects) is checked
+//! against the files written.
+
+mod changes;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diag::{Diagnostics, Location};
+use crate::model::{ArticleId, Site};
+use crate::render::page::{history, Target, VersionCx};
+use crate::render::templates::hashed_name;
+use crate::render::{RenderedBody, Theme};
+
+/// Figures about one build.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Article pages written (all versions).
+    pub pages: usize,
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+/// A failure that stops the build (IO), as opposed to content problems.
+#[derive(Debug)]
+pub struct WriteError(pub String);
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+fn io_err(path: &Path, e: io::Error) -> WriteError {
+    WriteError(format!("{}: {e}", path.display()))
+}
+
+/// Progress callback: (done, total) pages.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// Writes files under one folder and remembers what it wrote.
+struct Out {
+    root: PathBuf,
+    bytes: AtomicU64,
+}
+
+impl Out {
+    /// Writes `rel` (a `/`-separated path made only of checked segments).
+    fn write(&self, rel: &str, data: &[u8]) -> Result<(), WriteError> {
+        debug_assert!(!rel.split('/').any(|s| s == ".." || s.is_empty()), "unsafe output path {rel}");
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+        }
+        fs::write(&path, data).map_err(|e| io_err(&path, e))?;
+        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// What one parallel unit wrote: files and the link targets its pages point at.
+#[derive(Default)]
+struct Written {
+    files: Vec<String>,
+    targets: Vec<String>,
+    errors: Vec<(Location, String)>,
+    pages: usize,
+}
+
+impl Written {
+    fn merge(mut self, other: Written) -> Written {
+        self.files.extend(other.files);
+        self.targets.extend(other.targets);
+        self.errors.extend(other.errors);
+        self.pages += other.pages;
+        self
+    }
+}
+
+#[derive(Serialize)]
+struct VersionJson<'a> {
+    name: &'a str,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    released: Option<&'a str>,
+    latest: bool,
+}
+
+/// Checks that `out` may be replaced: not the source tree or a folder holding it, and
+/// either absent, empty, or an earlier folio output (it has `versions.json`).
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        // Canonicalize the longest existing ancestor so symlinks and `..` resolve.
+        let mut existing = p.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name);
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut c = fs::canonicalize(&existing).unwrap_or(existing);
+        for r in rest.into_iter().rev() {
+            c.push(r);
+        }
+        c
+    };
+    let root_abs = abs(root);
+    let out_abs = abs(out);
+    if root_abs.starts_with(&out_abs) {
+        return Err(WriteError(format!(
+            "refusing to write the site to {}: it contains the manual's source",
+            out.display()
+        )));
+    }
+    for sub in ["articles", "versions", "themes"] {
+        if out_abs.starts_with(root_abs.join(sub)) {
+            return Err(WriteError(format!("refusing to write the site inside the source folder {sub}/")));
+        }
+    }
+    if out_abs.is_dir() {
+        let mut entries = fs::read_dir(&out_abs).map_err(|e| io_err(out, e))?;
+        let empty = entries.next().is_none();
+        if !empty && !out_abs.join("versions.json").is_file() {
+            return Err(WriteError(format!(
+                "refusing to replace {}: it is not empty and is not a folio site (no versions.json); remove it or choose another --out",
+                out.display()
+            )));
+        }
+    } else if out_abs.exists() {
+        return Err(WriteError(format!("{} exists and is not a folder", out.display())));
+    }
+    Ok(())
+}
+
+/// Renders and writes the whole site for the selected built versions into `out`.
+/// Content problems (template errors, broken chrome links) go into `diags`; then nothing
+/// replaces the output and `Ok(None)` is returned.
+pub fn all(
+    out: &Path,
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Option<RenderedBody>],
+    selected: &[bool],
+    progress: Option<Progress<'_>>,
+    diags: &mut Diagnostics,
+) -> Result<Option<Stats>, WriteError> {
+    check_output_dir(&site.root, out)?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
+    let tmp = tempfile::Builder::new().prefix(".folio-build-").tempdir_in(&parent).map_err(|e| io_err(&parent, e))?;
+    let o = Out { root: tmp.path().to_path_buf(), bytes: AtomicU64::new(0) };
+
+    let written = write_into(&o, site, theme, bodies, selected, progress)?;
+    let files: HashSet<&str> = written.files.iter().map(|s| s.as_str()).collect();
+    let mut failed = !written.errors.is_empty();
+    for (loc, msg) in written.errors.iter().collect::<BTreeSet<_>>() {
+        diags.error(loc.clone(), msg.clone());
+    }
+    let mut missing: BTreeSet<&str> = BTreeSet::new();
+    for t in &written.targets {
+        if !files.contains(t.as_str()) {
+            missing.insert(t);
+        }
+    }
+    for t in missing {
+        failed = true;
+        diags.error(Location::file(out), format!("internal: a page links to {t}, which the build did not write"));
+    }
+    if failed {
+        return Ok(None);
+    }
+
+    // Swap: the old output goes aside, the new one takes its place.
+    let stats = Stats { pages: written.pages, files: written.files.len(), bytes: o.bytes.load(Ordering::Relaxed) };
+    let tmp_path = tmp.keep();
+    if out.exists() {
+        let old = parent.join(format!(".folio-old-{}", std::process::id()));
+        fs::rename(out, &old).map_err(|e| io_err(out, e))?;
+        if let Err(e) = fs::rename(&tmp_path, out) {
+            let _ = fs::rename(&old, out);
+            let _ = fs::remove_dir_all(&tmp_path);
+            return Err(io_err(out, e));
+        }
+        fs::remove_dir_all(&old).map_err(|e| io_err(&old, e))?;
+    } else {
+        fs::rename(&tmp_path, out).map_err(|e| {
+            let _ = fs::remove_dir_all(&tmp_path);
+            io_err(out, e)
+        })?;
+    }
+    Ok(Some(stats))
+}
+
+fn write_into(
+    o: &Out,
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Option<RenderedBody>],
+    selected: &[bool],
+    progress: Option<Progress<'_>>,
+) -> Result<Written, WriteError> {
+    let mut w = Written::default();
+    let chosen: Vec<usize> = (0..site.views.len()).filter(|&i| selected[i]).collect();
+    let Some(&newest) = chosen.last() else { return Ok(w) };
+
+    // Shared theme assets and article media, once for all versions.
+    for a in theme.assets.values() {
+        o.write(&format!("assets/{}", a.hashed), &a.bytes)?;
+        w.files.push(format!("assets/{}", a.hashed));
+    }
+    for a in &site.assets {
+        let bytes = fs::read(&a.abs).map_err(|e| io_err(&a.abs, e))?;
+        o.write(&format!("media/{}", a.rel), &bytes)?;
+        w.files.push(format!("media/{}", a.rel));
+    }
+
+    // Root files.
+    let latest_path = &site.views[newest].version.path;
+    let redirect = |target: &str, title: &str| {
+        theme.render("redirect.html", &minijinja::context! { target => target, title => title })
+    };
+    match redirect(&format!("{latest_path}/index.html"), &site.config.title) {
+        Ok(html) => {
+            o.write("index.html", html.as_bytes())?;
+            w.files.push("index.html".into());
+            w.targets.push(format!("{latest_path}/index.html"));
+        }
+        Err(e) => w.errors.push(e),
+    }
+    let versions: Vec<VersionJson> = site
+        .versions
+        .iter()
+        .map(|v| {
+            let built = site.view_index(&v.id).filter(|&i| selected[i]).is_some();
+            VersionJson {
+                name: v.id.as_str(),
+                label: &v.label,
+                path: built.then_some(v.path.as_str()),
+                url: v.url.as_deref(),
+                status: &v.status,
+                released: v.released.as_deref(),
+                latest: v.id == site.views[newest].version.id,
+            }
+        })
+        .filter(|v| v.path.is_some() || v.url.is_some())
+        .collect();
+    let json = serde_json::to_string_pretty(&versions).expect("version list serializes") + "\n";
+    o.write("versions.json", json.as_bytes())?;
+    w.files.push("versions.json".into());
+
+    let hist = history(site);
+    let total: u64 = chosen.iter().map(|&vi| site.views[vi].pages.len() as u64).sum();
+    let done = AtomicU64::new(0);
+    let assets_from_root: BTreeMap<String, String> =
+        theme.assets.iter().map(|(k, a)| (k.clone(), format!("assets/{}", a.hashed))).collect();
+
+    for &vi in &chosen {
+        let view = &site.views[vi];
+        let vpath = &view.version.path;
+
+        // The whole tree once per version, in reading order: [slug, title, depth].
+        let rows: Vec<(&str, &str, usize)> = view
+            .nav
+            .order
+            .iter()
+            .map(|id| (id.as_str(), view.pages[id].title.as_str(), view.nav.ancestors(id).len()))
+            .collect();
+        let nav_js = format!("window.__folioNavData={};\n", serde_json::to_string(&rows).expect("nav rows serialize"));
+        let nav_name = hashed_name("nav.js", nav_js.as_bytes());
+        o.write(&format!("{vpath}/{nav_name}"), nav_js.as_bytes())?;
+        w.files.push(format!("{vpath}/{nav_name}"));
+        for id in &view.nav.order {
+            w.targets.push(format!("{vpath}/{id}.html"));
+        }
+
+        let cx = VersionCx::new(site, vi, selected, nav_name, &hist, assets_from_root.clone());
+
+        // Article pages, in parallel.
+        let pages: Vec<&ArticleId> = view.nav.order.iter().collect();
+        let part = pages
+            .par_iter()
+            .map(|id| {
+                let mut part = Written::default();
+                let page = &view.pages[*id];
+                let Some(body) = &bodies[page.body] else { return part };
+                let (ctx, targets) = cx.article(id, body, false);
+                match theme.render("article.html", &ctx) {
+                    Ok(html) => {
+                        let rel = format!("{vpath}/{id}.html");
+                        if let Err(e) = o.write(&rel, html.as_bytes()) {
+                            part.errors.push((Location::file(&rel), e.0));
+                        }
+                        part.files.push(rel);
+                        part.targets.extend(targets);
+                        part.pages += 1;
+                    }
+                    Err(e) => part.errors.push(e),
+                }
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(p) = progress {
+                    p(n, total);
+                }
+                part
+            })
+            .reduce(Written::default, Written::merge);
+        w = w.merge(part);
+
+        // The version's home, search page, 404, alias redirects, changes and diffs.
+        if let Some(home) = &view.home {
+            if let Some(body) = &bodies[view.pages[home].body] {
+                let (ctx, targets) = cx.article(home, body, true);
+                render_to(o, theme, "article.html", &ctx, &format!("{vpath}/index.html"), &mut w)?;
+                w.targets.extend(targets);
+            }
+        } else {
+            let mut targets = Vec::new();
+            let common = cx.common(
+                "home",
+                "index",
+                &site.config.title,
+                "index.html",
+                0,
+                Target::Fixed("index.html"),
+                None,
+                &mut targets,
+            );
+            render_to(o, theme, "404.html", &common, &format!("{vpath}/index.html"), &mut w)?;
+            w.targets.extend(targets);
+        }
+        for (kind, slug, title, tmpl) in
+            [("search", "search", "Search", "search.html"), ("404", "404", "Page not found", "404.html")]
+        {
+            let mut targets = Vec::new();
+            let file = format!("{slug}.html");
+            let common = cx.common(kind, slug, title, &file, 0, Target::Fixed(&file), None, &mut targets);
+            render_to(o, theme, tmpl, &common, &format!("{vpath}/{file}"), &mut w)?;
+            w.targets.extend(targets);
+        }
+        for (alias, target) in &site.aliases {
+            if view.pages.contains_key(target) && !view.pages.contains_key(&ArticleId::new(alias.as_str())) {
+                let to = format!("{target}.html");
+                match redirect(&to, &view.pages[target].title) {
+                    Ok(html) => {
+                        let rel = format!("{vpath}/{alias}.html");
+                        o.write(&rel, html.as_bytes())?;
+                        w.files.push(rel);
+                        w.targets.push(format!("{vpath}/{to}"));
+                    }
+                    Err(e) => w.errors.push(e),
+                }
+            }
+        }
+        changes::write(o, site, theme, &cx, bodies, &mut w)?;
+    }
+
+    if let Some(base) = &site.config.base_url {
+        let base = base.trim_end_matches('/');
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for &vi in &chosen {
+            let v = &site.views[vi];
+            for id in &v.nav.order {
+                xml.push_str(&format!("<url><loc>{}/{}/{}.html</loc></url>\n", xml_escape(base), v.version.path, id));
+            }
+        }
+        xml.push_str("</urlset>\n");
+        o.write("sitemap.xml", xml.as_bytes())?;
+        w.files.push("sitemap.xml".into());
+    }
+    Ok(w)
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn render_to<S: Serialize>(
+    o: &Out,
+    theme: &Theme,
+    tmpl: &str,
+    ctx: &S,
+    rel: &str,
+    w: &mut Written,
+) -> Result<(), WriteError> {
+    match theme.render(tmpl, ctx) {
+        Ok(html) => {
+            o.write(rel, html.as_bytes())?;
+            w.files.push(rel.to_string());
+        }
+        Err(e) => w.errors.push(e),
+    }
+    Ok(())
+}

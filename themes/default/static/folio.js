@@ -1,0 +1,109 @@
+/* folio page script: the full contents tree from nav-*.js, and version-menu niceties.
+   Everything here enhances a page that already works without JavaScript. */
+(function () {
+  "use strict";
+  document.documentElement.className += " js";
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function buildTree() {
+    // nav-*.js (loaded before this script) holds the version's whole tree in reading
+    // order: [[slug, title, depth], ...].
+    var navData = window.__folioNavData;
+    var tree = document.getElementById("tree");
+    if (!tree || !navData) return;
+    var current = document.body.getAttribute("data-page");
+    // Rebuild the hierarchy from the pre-order rows.
+    var root = { children: [] }, stack = [root], bySlug = {};
+    for (var i = 0; i < navData.length; i++) {
+      var r = navData[i], node = { slug: r[0], title: r[1], children: [], parent: null };
+      while (stack.length > r[2] + 1) stack.pop();
+      node.parent = stack[stack.length - 1];
+      node.parent.children.push(node);
+      stack.push(node);
+      bySlug[node.slug] = node;
+    }
+    var open = {};
+    for (var n = bySlug[current]; n && n.slug; n = n.parent) open[n.slug] = true;
+
+    function renderList(nodes) {
+      var ul = el("ul");
+      for (var i = 0; i < nodes.length; i++) ul.appendChild(renderNode(nodes[i]));
+      return ul;
+    }
+    function renderNode(node) {
+      var li = el("li"), row = el("span", "row");
+      li.appendChild(row);
+      var a = el("a", null, node.title);
+      a.href = node.slug + ".html";
+      if (node.slug === current) { li.className = "current"; a.setAttribute("aria-current", "page"); }
+      if (node.children.length) {
+        var btn = el("button", "toggle");
+        btn.type = "button";
+        btn.setAttribute("aria-label", "Show or hide pages under " + node.title);
+        var isOpen = !!open[node.slug];
+        btn.setAttribute("aria-expanded", isOpen ? "true" : "false");
+        btn.addEventListener("click", function () {
+          var expanded = btn.getAttribute("aria-expanded") === "true";
+          btn.setAttribute("aria-expanded", expanded ? "false" : "true");
+          var sub = li.querySelector(":scope > ul");
+          if (!sub) { sub = renderList(node.children); li.appendChild(sub); }
+          sub.hidden = expanded;
+        });
+        row.appendChild(btn);
+        row.appendChild(a);
+        if (isOpen) li.appendChild(renderList(node.children));
+      } else {
+        row.appendChild(el("span", "spacer"));
+        row.appendChild(a);
+      }
+      return li;
+    }
+    var old = tree.querySelector(".tree-root");
+    var fresh = renderList(root.children);
+    fresh.className = "tree-root";
+    if (old) tree.replaceChild(fresh, old); else tree.appendChild(fresh);
+    tree.setAttribute("data-full-tree", "true");
+
+    // On a phone the tree folds away behind a button.
+    var toggle = el("button", "tree-toggle", "Contents");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", function () {
+      var on = tree.classList.toggle("expanded");
+      toggle.setAttribute("aria-expanded", on ? "true" : "false");
+    });
+    tree.insertBefore(toggle, tree.firstChild);
+    var cur = tree.querySelector("li.current");
+    if (cur && cur.scrollIntoView && window.matchMedia && window.matchMedia("(min-width: 761px)").matches) {
+      var box = tree.getBoundingClientRect(), r = cur.getBoundingClientRect();
+      if (r.bottom > box.bottom) tree.scrollTop += r.top - box.top - box.height / 3;
+    }
+  }
+
+  function versionMenu() {
+    var menus = document.querySelectorAll("details.version-menu");
+    Array.prototype.forEach.call(menus, function (d) {
+      document.addEventListener("click", function (e) { if (d.open && !d.contains(e.target)) d.open = false; });
+      d.addEventListener("keydown", function (e) {
+        if (e.key === "Escape" && d.open) { d.open = false; d.querySelector("summary").focus(); }
+      });
+      // Keep the reader's place: carry the #section over to the other version.
+      d.addEventListener("click", function (e) {
+        var a = e.target.closest && e.target.closest("a");
+        if (a && location.hash && !a.parentNode.classList.contains("missing") && !a.parentNode.classList.contains("external")) {
+          a.href = a.href.split("#")[0] + location.hash;
+        }
+      });
+    });
+  }
+
+  function start() { buildTree(); versionMenu(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
