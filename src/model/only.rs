@@ -101,6 +101,14 @@ fn marker(line: &str) -> Option<Result<Option<RangeText>, String>> {
                 })
             }
         }
+        // "14.1-16.4" is a range written with a dash: say how to write it.
+        None if range.split_once('-').is_some_and(|(a, b)| {
+            let num = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.');
+            num(a) && num(b)
+        }) =>
+        {
+            None
+        }
         None if valid(range) => Some(RangeText { from: Some(range.to_string()), to: Some(range.to_string()) }),
         None => None,
     };

@@ -75,7 +75,14 @@ impl Theme {
     pub fn load(files: &ThemeFiles, diags: &mut Diagnostics) -> Theme {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_trim_blocks(false);
+        // HTML escaping without minijinja's escaping of '/', so URLs stay readable.
+        env.set_formatter(|out, state, value| {
+            if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
+                out.write_str(&escape_html(&value.to_string())).map_err(minijinja::Error::from)
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
         let mut sources: BTreeMap<String, (PathBuf, String)> = DEFAULT_TEMPLATES
             .iter()
             .map(|(n, s)| (n.to_string(), (PathBuf::from(format!("(built-in theme)/templates/{n}")), s.to_string())))
@@ -121,6 +128,22 @@ impl Theme {
     pub fn asset_urls(&self, prefix: &str) -> BTreeMap<String, String> {
         self.assets.iter().map(|(n, a)| (n.clone(), format!("{prefix}assets/{}", a.hashed))).collect()
     }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn template_location(path: &std::path::Path, e: &minijinja::Error) -> Location {

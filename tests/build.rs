@@ -1,0 +1,441 @@
+//! `folio build` and `folio check` on fixture manuals: pages, links, menu, tree, banner,
+//! atomic output, determinism, and every bad input's message.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+fn build_ok(root: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec!["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"];
+    args.extend_from_slice(extra);
+    let o = run(root, &args);
+    assert!(o.status.success(), "build failed: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn built_basic() -> (tempfile::TempDir, std::path::PathBuf) {
+    let m = fixture("basic");
+    let out = m.path().join("out");
+    build_ok(m.path(), &out, &[]);
+    (m, out)
+}
+
+/// Every relative href/src in every HTML file points at a file that exists.
+fn assert_links_resolve(site: &Path) {
+    let files = tree(site);
+    let mut checked = 0;
+    for (rel, bytes) in &files {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let dir = Path::new(rel).parent().unwrap_or(Path::new(""));
+        for attr in ["href=\"", "src=\""] {
+            for (i, _) in html.match_indices(attr) {
+                let rest = &html[i + attr.len()..];
+                let url = &rest[..rest.find('"').unwrap()];
+                if url.is_empty() || url.starts_with('#') || url.contains("://") || url.starts_with("mailto:") {
+                    continue;
+                }
+                assert!(!url.starts_with('/'), "{rel}: absolute link {url}");
+                let path = url.split(['#', '?']).next().unwrap();
+                let mut parts: Vec<String> = dir.iter().map(|s| s.to_string_lossy().into_owned()).collect();
+                for seg in path.split('/') {
+                    match seg {
+                        ".." => {
+                            assert!(parts.pop().is_some(), "{rel}: link {url} leaves the site");
+                        }
+                        "." | "" => {}
+                        s => parts.push(s.to_string()),
+                    }
+                }
+                let target = parts.join("/");
+                assert!(files.contains_key(&target), "{rel}: link {url} -> {target} does not exist");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+}
+
+#[test]
+fn sample_manual_builds_every_version_with_the_right_revision() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    build_ok(&repo_root(), &site, &[]);
+    let versions: serde_json::Value = serde_json::from_str(&read(site.join("versions.json"))).unwrap();
+    let built = versions.as_array().unwrap().iter().filter(|v| v.get("path").is_some()).count();
+    assert_eq!(built, 36);
+    let old = read(site.join("manual164/portaltroubleshooting.html"));
+    let new = read(site.join("manual243/portaltroubleshooting.html"));
+    assert!(old.contains("OpenDentCustListener"));
+    assert!(!new.contains("OpenDentCustListener"));
+    assert!(new.contains("eConnector"));
+    // The 13.1 password note is an only-block for the early versions.
+    assert!(read(site.join("manual154/portaltroubleshooting.html")).contains("13.1"));
+    assert!(!main_of(&read(site.join("manual164/portaltroubleshooting.html"))).contains("version 13.1 or earlier"));
+    assert!(read(site.join("index.html")).contains("manual243/index.html"));
+    assert_links_resolve(&site);
+}
+
+#[test]
+fn revisions_only_blocks_and_code_blocks() {
+    let (_m, out) = built_basic();
+    let v10 = read(out.join("w10/setup.html"));
+    let v11 = read(out.join("w11/setup.html"));
+    let v20 = read(out.join("w20/setup.html"));
+    assert!(main_of(&v10).contains("legacy runtime"));
+    assert!(!main_of(&v11).contains("legacy runtime"));
+    assert!(main_of(&v10).contains("<h1 class=\"page-title\">Setup</h1>"));
+    assert!(main_of(&v20).contains("<h1 class=\"page-title\">Installing the Widget</h1>"));
+    // A marker inside a code block is text, not a marker.
+    assert!(v10.contains("&lt;!-- only 9.9 --&gt;"));
+    assert!(v10.contains("this is code, not a marker"));
+    // Markers never reach the output.
+    assert!(!v10.contains("<!-- only"));
+}
+
+#[test]
+fn links_images_and_aliases_resolve_relatively() {
+    let (_m, out) = built_basic();
+    let v10 = read(out.join("w10/setup.html"));
+    assert!(v10.contains(r#"src="../media/img/diagram.svg""#), "{}", main_of(&v10));
+    assert!(out.join("media/img/diagram.svg").is_file());
+    // A link written to an alias goes straight to the article.
+    let v20 = read(out.join("w20/setup.html"));
+    assert!(main_of(&v20).contains(r#"href="connector.html""#));
+    let start = read(out.join("w20/start.html"));
+    assert!(main_of(&start).contains(r#"href="connector.html#ports""#));
+    // The alias gets a redirect page in every version.
+    let redirect = read(out.join("w10/listener.html"));
+    assert!(redirect.contains(r#"url=connector.html""#), "{redirect}");
+    assert_links_resolve(&out);
+}
+
+#[test]
+fn version_menu_banner_and_canonical() {
+    let (_m, out) = built_basic();
+    let cloud = read(out.join("w20/cloud.html"));
+    // Same page in 1.1, that version's home in 1.0 (marked), external entry listed.
+    assert!(cloud.contains(r#"<a href="../w11/cloud.html">v1.1</a>"#), "{cloud}");
+    assert!(cloud.contains(r#"<li class="missing"><a href="../w10/index.html">v1.0 <small>"#), "{cloud}");
+    assert!(cloud.contains(r#"href="https://example.com/beta/">v3.0 beta"#));
+    assert!(cloud.contains("<details class=\"version-menu\">"));
+    // The latest version has no banner; older ones link to the same page in the latest.
+    assert!(!cloud.contains("old-version-banner"));
+    let setup10 = read(out.join("w10/setup.html"));
+    assert!(setup10.contains(r#"class="old-version-banner""#));
+    assert!(setup10.contains(r#"<a href="../w20/setup.html">Read this page in the latest version (v2.0)</a>"#));
+    let legacy = read(out.join("w11/legacy.html"));
+    assert!(legacy.contains(r#"<a href="../w20/index.html">Go to the latest version (v2.0)</a>"#));
+    // Canonical: the newest version that has the article.
+    assert!(legacy.contains(r#"<link rel="canonical" href="https://docs.example.com/widget/w11/legacy.html">"#));
+    assert!(setup10.contains(r#"<link rel="canonical" href="https://docs.example.com/widget/w20/setup.html">"#));
+    let sitemap = read(out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://docs.example.com/widget/w20/cloud.html</loc>"));
+}
+
+#[test]
+fn nav_tree_breadcrumb_prev_next_and_children() {
+    let (_m, out) = built_basic();
+    let cloud = read(out.join("w20/cloud.html"));
+    // The static tree opens the path to the current page and marks it.
+    assert!(
+        cloud.contains(r#"<li class="current open"><a href="cloud.html" aria-current="page">Cloud Sync</a>"#),
+        "{cloud}"
+    );
+    assert!(cloud.contains(r#"<li class="open"><a href="connector.html">Connector</a>"#), "{cloud}");
+    assert!(main_of(&cloud).contains(r#"<li><a href="start.html">Widget Manual</a></li><li><a href="connector.html">Connector</a></li><li aria-current="page">Cloud Sync</li>"#));
+    assert!(main_of(&cloud).contains(r#"<a class="prev" rel="prev" href="connector.html">"#));
+    let connector = read(out.join("w20/connector.html"));
+    assert!(main_of(&connector).contains(r#"<h2 id="children-title">In this section</h2>"#));
+    assert!(main_of(&connector).contains(r#"<a class="next" rel="next" href="cloud.html">"#));
+    // The whole tree is a shared script, not repeated in pages.
+    let nav = fs::read_dir(out.join("w20"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().starts_with("nav."))
+        .unwrap();
+    let js = read(nav.path());
+    assert!(js.contains(r#"["cloud","Cloud Sync",2]"#), "{js}");
+    assert!(cloud.contains(&format!("src=\"{}\"", nav.file_name().to_string_lossy())));
+}
+
+#[test]
+fn same_input_gives_identical_output_also_single_threaded() {
+    let m = fixture("basic");
+    let a = m.path().join("a");
+    let b = m.path().join("b");
+    build_ok(m.path(), &a, &[]);
+    build_ok(m.path(), &b, &["--jobs", "1"]);
+    let ta = tree(&a);
+    let tb = tree(&b);
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(tb[k] == *v, "{k} differs between builds");
+    }
+    for (k, v) in &ta {
+        let s = String::from_utf8_lossy(v);
+        assert!(!s.contains(&m.path().display().to_string()), "{k} holds an absolute path");
+    }
+}
+
+#[test]
+fn failed_build_leaves_previous_site_untouched() {
+    let m = fixture("basic");
+    let out = m.path().join("out");
+    build_ok(m.path(), &out, &[]);
+    let before = tree(&out);
+    fs::write(m.path().join("articles/cloud.md"), "---\ntitle: Cloud\nparent: connector\n---\n\n[x](nowhere.md)\n")
+        .unwrap();
+    let o = run(m.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o, m.path()).contains("articles/cloud.md:6: version 1.0..2.0: link target 'nowhere' does not exist")
+    );
+    assert_eq!(tree(&out), before);
+    let leftovers: Vec<String> = fs::read_dir(m.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".folio"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn one_version_only() {
+    let m = fixture("basic");
+    let out = m.path().join("out");
+    build_ok(m.path(), &out, &["--version", "1.1"]);
+    assert!(out.join("w11/cloud.html").is_file());
+    assert!(!out.join("w20").exists());
+    assert!(!out.join("w10").exists());
+    assert!(read(out.join("index.html")).contains("w11/index.html"));
+    let o = run(m.path(), &["build", "--version", "7.7"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o, m.path()).contains("unknown version '7.7'"));
+}
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let m = fixture("basic");
+    let o = run(m.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o, m.path()));
+    assert!(!m.path().join("site").exists());
+    fs::write(m.path().join("articles/bad.md"), "no front matter\n").unwrap();
+    let o = run(m.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!m.path().join("site").exists());
+}
+
+#[test]
+fn refuses_to_replace_a_folder_that_is_not_a_site() {
+    let m = fixture("basic");
+    let precious = m.path().join("precious");
+    fs::create_dir_all(&precious).unwrap();
+    fs::write(precious.join("notes.txt"), "keep me").unwrap();
+    let o = run(m.path(), &["build", "--out", "precious"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o, m.path()).contains("refusing to replace"));
+    assert_eq!(read(precious.join("notes.txt")), "keep me");
+    let o = run(m.path(), &["build", "--out", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o, m.path()).contains("contains the manual's source"));
+}
+
+#[test]
+fn new_writes_a_starter_manual_that_builds() {
+    let d = tempfile::tempdir().unwrap();
+    let o = run(d.path(), &["new", "docs"]);
+    assert!(o.status.success());
+    let root = d.path().join("docs");
+    let o = run(&root, &["build"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(read(root.join("site/v1.0/install.html")).contains("legacy runtime"));
+    assert!(!read(root.join("site/v2.0/install.html")).contains("legacy runtime"));
+    let o = run(d.path(), &["new", "docs"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+const VERSIONS: &[(&str, &str)] = &[("versions/1.0.yaml", ""), ("versions/2.0.yaml", ""), ("versions/3.0.yaml", "")];
+
+/// Builds a manual made of the three versions and `files`; expects exit 1, the given
+/// lines in stderr, and no output folder.
+fn assert_errors(files: &[(&str, &str)], expected: &[&str]) {
+    let mut all: Vec<(&str, &str)> = VERSIONS.to_vec();
+    all.push(("articles/home.md", "---\ntitle: Home\n---\nHome.\n"));
+    all.extend_from_slice(files);
+    let m = manual(&all);
+    let o = run(m.path(), &["build"]);
+    let err = stderr(&o, m.path());
+    assert_eq!(o.status.code(), Some(1), "stderr: {err}");
+    for line in expected {
+        assert!(err.lines().any(|l| l == *line), "missing line {line:?} in:\n{err}");
+    }
+    assert!(!m.path().join("site").exists(), "a failed build wrote output");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn invalid_yaml() {
+    assert_errors(
+        &[
+            ("articles/a.md", "---\ntitle: A\nkeywords: [a, b\nparent: x\n---\n"),
+            ("articles/b.md", "---\ntitle: B\norder: first\n---\n"),
+        ],
+        &[
+            "articles/a.md:4: invalid front matter: did not find expected ',' or ']'",
+            "articles/b.md:3: invalid front matter: order: invalid type: string \"first\", expected i64",
+        ],
+    );
+}
+
+#[test]
+fn missing_or_empty_front_matter_and_title() {
+    assert_errors(
+        &[
+            ("articles/a.md", "Just text.\n"),
+            ("articles/b.md", "---\n---\nBody\n"),
+            ("articles/c.md", "---\nparent: home\n---\n"),
+            ("articles/d.md", "---\ntitle: D\n"),
+        ],
+        &[
+            "articles/a.md:1: missing front matter: start the file with a '---' line, 'title: ...', and another '---' line",
+            "articles/b.md:1: front matter is empty: 'title' is required",
+            "articles/c.md:1: missing 'title' in front matter",
+            "articles/d.md:1: front matter is not closed: add a line '---' after the YAML block",
+            "4 errors, 0 warnings",
+        ],
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    let m = manual(&[("versions/1.0.yaml", ""), ("articles/home.md", "---\ntitle: Home\n---\n")]);
+    fs::write(m.path().join("articles/bad.md"), b"---\ntitle: Bad\n---\nline\n\xff\xfe\n").unwrap();
+    let o = run(m.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o, m.path()).contains("articles/bad.md:5: file is not valid UTF-8"), "{}", stderr(&o, m.path()));
+}
+
+#[test]
+fn unknown_versions_and_since_after_until() {
+    assert_errors(
+        &[
+            ("articles/a.md", "---\ntitle: A\nsince: 1.5\n---\n"),
+            ("articles/b.md", "---\ntitle: B\nuntil: 9.0\n---\n"),
+            ("articles/c@2.5.md", "---\ntitle: C\n---\n"),
+            ("articles/d.md", "---\ntitle: D\nsince: 3.0\nuntil: 2.0\n---\n"),
+        ],
+        &[
+            "articles/a.md:3: unknown version '1.5' in 'since' (no versions/1.5.yaml)",
+            "articles/b.md:3: unknown version '9.0' in 'until' (no versions/9.0.yaml)",
+            "articles/c@2.5.md: unknown version '2.5' after '@' in the file name (no versions/2.5.yaml)",
+            "articles/d.md:4: 'until: 2.0' is before 'since: 3.0'",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_revisions_and_slugs() {
+    assert_errors(
+        &[
+            ("articles/a.md", "---\ntitle: A\n---\n"),
+            ("articles/x/a@2.0.md", "---\ntitle: A2\n---\n"),
+            ("articles/y/a@2.0.md", "---\ntitle: A2 again\n---\n"),
+            ("articles/one/b.md", "---\ntitle: B\n---\n"),
+            ("articles/two/b.md", "---\ntitle: B too\n---\n"),
+        ],
+        &[
+            "articles/y/a@2.0.md: duplicate revision of 'a' for version 2.0: also articles/x/a@2.0.md",
+            "articles/two/b.md: duplicate slug 'b': also defined by articles/one/b.md",
+        ],
+    );
+}
+
+#[test]
+fn alias_clashing_with_a_slug() {
+    assert_errors(
+        &[("articles/a.md", "---\ntitle: A\naliases: [home]\n---\n")],
+        &["articles/a.md:3: alias 'home' is also the slug of an article that exists in the same versions (1.0..3.0)"],
+    );
+}
+
+#[test]
+fn unknown_parent_and_parent_cycle() {
+    assert_errors(
+        &[
+            ("articles/a.md", "---\ntitle: A\nparent: nothere\n---\n"),
+            ("articles/b.md", "---\ntitle: B\nparent: c\n---\n"),
+            ("articles/c.md", "---\ntitle: C\nparent: b\n---\n"),
+        ],
+        &[
+            "articles/a.md:3: version 1.0..3.0: unknown parent 'nothere': no article has that slug",
+            "articles/b.md:3: version 1.0..3.0: parent cycle: b -> c -> b",
+            "articles/c.md:3: version 1.0..3.0: parent cycle: b -> c -> b",
+        ],
+    );
+}
+
+#[test]
+fn unclosed_and_malformed_only_blocks() {
+    assert_errors(
+        &[
+            ("articles/a.md", "---\ntitle: A\n---\nText\n<!-- only 1.0..2.0 -->\nMore\n"),
+            ("articles/b.md", "---\ntitle: B\n---\n<!-- only 1.0-2.0 -->\nx\n<!-- /only -->\n<!-- /only -->\n"),
+            ("articles/c.md", "---\ntitle: C\n---\n<!-- only 1.5.. -->\nx\n<!-- /only -->\n"),
+        ],
+        &[
+            "articles/a.md:5: only-block is never closed: add '<!-- /only -->'",
+            "articles/b.md:4: malformed only-block range '1.0-2.0': write A..B, A.. or ..B with version names",
+            "articles/b.md:6: '<!-- /only -->' without an opening '<!-- only A..B -->'",
+            "articles/c.md:4: unknown version '1.5' in only-block (known: 1.0..3.0)",
+        ],
+    );
+}
+
+#[test]
+fn link_to_an_article_removed_in_that_version() {
+    assert_errors(
+        &[
+            ("articles/old.md", "---\ntitle: Old\nuntil: 1.0\n---\n"),
+            ("articles/a.md", "---\ntitle: A\n---\nSee\n[old](old.md).\n"),
+            ("articles/b.md", "---\ntitle: B\n---\n[x](home.md#nope)\n"),
+        ],
+        &[
+            "articles/a.md:5: version 2.0..3.0: link target 'old' was removed before this version (it exists in 1.0)",
+            "articles/b.md:4: version 1.0..3.0: link target 'home#nope': no heading with id 'nope' in this version (headings here: none)",
+        ],
+    );
+}
+
+#[test]
+fn slugs_and_paths_that_would_escape_the_output() {
+    let m = manual(&[
+        ("versions/1.0.yaml", "path: ../outside\n"),
+        ("versions/2.0.yaml", "path: v2\n"),
+        ("articles/home.md", "---\ntitle: Home\n---\n"),
+        ("articles/bad name.md", "---\ntitle: Bad\n---\n"),
+        ("articles/search.md", "---\ntitle: Search\n---\n"),
+    ]);
+    let o = run(m.path(), &["build"]);
+    let err = stderr(&o, m.path());
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("versions/1.0.yaml: output path '../outside' must be one folder name"), "{err}");
+    assert!(err.contains("articles/bad name.md: slug 'bad name' may contain only letters"), "{err}");
+    assert!(err.contains("articles/search.md: slug 'search' is reserved"), "{err}");
+    assert!(!m.path().join("site").exists());
+    assert!(!m.path().parent().unwrap().join("outside").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let m = fixture("basic");
+    let o = run(m.path(), &["build", "--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(m.path(), &["build", "--root", "does-not-exist"]);
+    assert_eq!(o.status.code(), Some(2));
+}
