@@ -268,7 +268,7 @@ mod tests {
         let errs = parse("<!-- /only -->\n").unwrap_err();
         assert_eq!(errs[0].0, 0);
         let errs = parse("<!-- only 14.1-16.4 -->\n<!-- /only -->\n<!-- only -->\n").unwrap_err();
-        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs.len(), 3, "{errs:?}");
         assert!(errs[0].1.contains("malformed"), "{errs:?}");
     }
 
