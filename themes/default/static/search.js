@@ -187,23 +187,23 @@
     }
     return false;
   }
-  // matching dictionary terms of one query word: [shard, index, weight]
+  // matching dictionary terms of one query word: [shard, index, weight, term]
   function matches(w, shs) {
-    var out = [], i, sh, t;
-    shs.forEach(function (sh) {
-      for (i = 0; i < sh.terms.length; i++) {
-        t = sh.terms[i];
-        if (t === w.t) out.push([sh, i, 1, t]);
-        else if (w.prefix && (t.indexOf(w.t) === 0 || t.indexOf(w.raw) === 0 ||
-          (t.length >= 4 && w.raw.indexOf(t) === 0 && w.raw.length - t.length <= 3))) out.push([sh, i, 0.7, t]);
-      }
-    });
-    if (!out.length && Array.from(w.raw).length >= 5) {
-      for (var s = 0; s < shs.length; s++) {
-        sh = shs[s];
-        for (i = 0; i < sh.terms.length; i++) if (fuzzy(w, sh.terms[i])) out.push([sh, i, 0.5, sh.terms[i]]);
-      }
+    var out = [];
+    function scan(weight, test) {
+      shs.forEach(function (sh) {
+        for (var i = 0; i < sh.terms.length; i++) {
+          var t = sh.terms[i], x = test(t);
+          if (x) out.push([sh, i, x === 2 ? 1 : weight, t]);
+        }
+      });
+      return out.length;
     }
+    // exact (2) or, for the word being typed, a longer term
+    scan(0.7, function (t) { return t === w.t ? 2 : w.prefix && (t.indexOf(w.t) === 0 || t.indexOf(w.raw) === 0); }) ||
+      // the typed word runs past a stem: "configura" → "configur"
+      (w.prefix && scan(0.7, function (t) { return t.length >= 4 && w.raw.indexOf(t) === 0 && w.raw.length - t.length <= 3; })) ||
+      (Array.from(w.raw).length >= 5 && scan(0.5, function (t) { return fuzzy(w, t); }));
     return out;
   }
 

@@ -1,0 +1,373 @@
+//! The client-side search index of one version, built from the rendered pages.
+//!
+//! Consumes [`SearchDoc`]s (title, front-matter keywords and the sections that
+//! [`extract_sections`] reads out of each article's rendered HTML) and produces the
+//! files that `themes/default/static/search.js` loads with `<script>` elements
+//! (JSONP style: no fetch, so it works from `file://` and any static server):
+//!
+//! ```text
+//! search/meta.js      __S.meta({"v":ID,"n":docs,"b":[lower bound of each term shard]})
+//! search/t/<k>.js     __S.t(ID,k,"term\nterm…","postings\npostings…")
+//! search/f/<doc>.js   __S.f(ID,doc,[url,title,[[anchor,heading,text],…]])
+//! ```
+//!
+//! * Terms (see [`tokenize`]) are sorted in JavaScript string order and cut into
+//!   shards of about [`SHARD_TARGET`] bytes; `meta.js` lists each shard's shortest
+//!   lower bound, so the runtime maps a term or prefix to its shard without a request.
+//! * Postings are per document, not per position (see [`shard`] for the encoding).
+//! * One fragment file per document holds what results display: URL, title, sections.
+//!
+//! **Cache busting.** `ID` is the first 16 hex digits of a SHA-256 over every shard
+//! and fragment payload. The runtime requests shards and fragments as
+//! `t/<k>.js?v=ID`, so a cached file from another build is never used. `meta.js`
+//! keeps a fixed name (pages name it without knowing the build); each shard and
+//! fragment repeats `ID`, and when it differs from the loaded meta the runtime reloads
+//! `meta.js?v=<new ID>` and runs the query again. Same input, same bytes.
+
+mod extract;
+pub mod shard;
+pub mod tokenize;
+
+pub use extract::extract_sections;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Target raw size of a term shard in bytes (about 16–20 KB gzipped).
+pub const SHARD_TARGET: usize = 28_000;
+
+/// One section of a page: the text under a heading.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Section {
+    /// The heading's `id`; `""` is the top of the page.
+    pub anchor: String,
+    /// Heading text (`""` for the lead-in before the first heading).
+    pub heading: String,
+    /// Plain body text of the section, whitespace collapsed.
+    pub text: String,
+}
+
+/// A page to index.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchDoc {
+    /// Page URL relative to the version folder, e.g. `portaltroubleshooting.html`.
+    pub url: String,
+    /// Page title.
+    pub title: String,
+    /// Front-matter `keywords`; they rank like headings.
+    pub keywords: Vec<String>,
+    /// The page's sections in document order.
+    pub sections: Vec<Section>,
+}
+
+/// The search files of one version; see the module docs for the layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchIndex {
+    build_id: String,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl SearchIndex {
+    /// Files to write under the version folder, paths relative to it with `/`,
+    /// sorted by path. Byte-identical for the same docs.
+    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        self.files.clone()
+    }
+
+    /// The build id (content hash) that versions the shard and fragment URLs. Pages
+    /// may append `?v=<id>` to `meta.js` if they like; the runtime does not need it.
+    pub fn build_id(&self) -> &str {
+        &self.build_id
+    }
+}
+
+/// Per-document term statistics.
+#[derive(Default, Clone, Copy)]
+struct Stat {
+    tf: u32,
+    title: bool,
+    heading: bool,
+}
+
+struct DocTerms {
+    len: u32,
+    terms: Vec<(String, Stat)>,
+}
+
+fn analyze(doc: &SearchDoc) -> DocTerms {
+    let mut stats: FastMap<String, Stat> = FastMap::default();
+    let mut buf = Vec::new();
+    let mut add = |word: &str, f: &dyn Fn(&mut Stat)| {
+        tokenize::index_terms(word, &mut buf);
+        for t in buf.drain(..) {
+            f(stats.entry(t).or_default());
+        }
+    };
+    for word in tokenize::words(&doc.title) {
+        add(word, &|s| s.title = true);
+    }
+    for k in &doc.keywords {
+        tokenize::words(k).for_each(|w| add(w, &|s| s.heading = true));
+    }
+    // body words are counted first and tokenized once per distinct spelling
+    let mut body: FastMap<&str, u32> = FastMap::default();
+    for sec in &doc.sections {
+        tokenize::words(&sec.heading).for_each(|w| add(w, &|s| s.heading = true));
+        for w in tokenize::words(&sec.text) {
+            *body.entry(w).or_default() += 1;
+        }
+    }
+    let mut len = 0;
+    for (word, n) in body {
+        tokenize::index_terms(word, &mut buf);
+        for t in buf.drain(..) {
+            stats.entry(t).or_default().tf += n;
+            len += n;
+        }
+    }
+    DocTerms { len, terms: stats.into_iter().collect() }
+}
+
+/// A `HashMap` with a small fast hasher (FxHash); lookups only, never iterated into
+/// output without sorting.
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The Fx hash (as in rustc): not DoS-resistant, which does not matter for a build.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("chunks of 8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// Builds one version's index. Docs arrive in nav order; a doc's id is its position.
+pub fn build(docs: &[SearchDoc]) -> SearchIndex {
+    let analyzed: Vec<DocTerms> = docs.par_iter().map(analyze).collect();
+    let total: u64 = analyzed.iter().map(|d| u64::from(d.len)).sum();
+    let avg_len = total as f64 / analyzed.len().max(1) as f64;
+
+    // postings in doc order: (encoded postings, last doc id)
+    let mut postings: FastMap<String, (String, u32)> = FastMap::default();
+    for (id, doc) in analyzed.into_iter().enumerate() {
+        let id = u32::try_from(id).expect("fewer than 2^32 documents");
+        for (term, st) in doc.terms {
+            let entry = postings.entry(term).or_insert_with(|| (String::new(), 0));
+            let delta = if entry.0.is_empty() { id } else { id - entry.1 };
+            shard::push_number(&mut entry.0, delta);
+            entry.0.push(shard::weight_char(st.title, st.heading, shard::body_weight(st.tf, doc.len, avg_len)));
+            entry.1 = id;
+        }
+    }
+    let mut entries: Vec<(String, String)> = postings.into_iter().map(|(t, (p, _))| (t, p)).collect();
+    // sorted as JS sorts, so the index is byte-stable and the runtime's search agrees
+    entries.sort_by(|a, b| shard::js_cmp(&a.0, &b.0));
+
+    // a term costs its escaped bytes, its postings and two escaped newlines
+    let costs: Vec<usize> = entries.iter().map(|(t, p)| js_string(t).len() + p.len() + 2).collect();
+    let ranges = shard::split(&costs, SHARD_TARGET);
+    let shard_bodies: Vec<String> = ranges
+        .iter()
+        .map(|r| {
+            let terms: Vec<&str> = entries[r.clone()].iter().map(|e| e.0.as_str()).collect();
+            let posts: Vec<&str> = entries[r.clone()].iter().map(|e| e.1.as_str()).collect();
+            format!("{},{}", js_string(&terms.join("\n")), js_string(&posts.join("\n")))
+        })
+        .collect();
+    let bounds: Vec<String> = ranges
+        .iter()
+        .enumerate()
+        .map(|(k, r)| if k == 0 { String::new() } else { shard::bound(&entries[r.start - 1].0, &entries[r.start].0) })
+        .collect();
+    let fragment_bodies: Vec<String> = docs.par_iter().map(fragment_body).collect();
+
+    let mut hash = Sha256::new();
+    for body in shard_bodies.iter().chain(&fragment_bodies) {
+        hash.update(body.as_bytes());
+        hash.update([0]);
+    }
+    hash.update(bounds.join("\n").as_bytes());
+    let digest = hash.finalize();
+    let build_id: String = digest[..8].iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    });
+    let id = js_string(&build_id);
+
+    let mut files = Vec::with_capacity(1 + shard_bodies.len() + fragment_bodies.len());
+    let bounds_js: Vec<String> = bounds.iter().map(|b| js_string(b)).collect();
+    files.push((
+        "search/meta.js".to_string(),
+        format!("__S.meta({{\"v\":{id},\"n\":{},\"b\":[{}]}});\n", docs.len(), bounds_js.join(",")).into_bytes(),
+    ));
+    for (k, body) in shard_bodies.iter().enumerate() {
+        files.push((format!("search/t/{k}.js"), format!("__S.t({id},{k},{body});\n").into_bytes()));
+    }
+    for (doc, body) in fragment_bodies.iter().enumerate() {
+        files.push((format!("search/f/{doc}.js"), format!("__S.f({id},{doc},{body});\n").into_bytes()));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    SearchIndex { build_id, files }
+}
+
+/// `[url,title,[[anchor,heading,text],…]]`
+fn fragment_body(doc: &SearchDoc) -> String {
+    let mut s = String::with_capacity(64 + doc.sections.iter().map(|x| x.text.len() + 16).sum::<usize>());
+    s.push('[');
+    s.push_str(&js_string(&doc.url));
+    s.push(',');
+    s.push_str(&js_string(&doc.title));
+    s.push_str(",[");
+    for (i, sec) in doc.sections.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "[{},{},{}]", js_string(&sec.anchor), js_string(&sec.heading), js_string(&sec.text));
+    }
+    s.push_str("]]");
+    s
+}
+
+/// A JSON string literal in pure ASCII (non-ASCII as `\u` escapes), so the files
+/// load correctly whatever charset a server declares for `.js`.
+fn js_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{u:04x}");
+                }
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(url: &str, title: &str, text: &str) -> SearchDoc {
+        SearchDoc {
+            url: url.into(),
+            title: title.into(),
+            keywords: vec![],
+            sections: vec![Section { anchor: String::new(), heading: String::new(), text: text.into() }],
+        }
+    }
+
+    fn file<'a>(files: &'a [(String, Vec<u8>)], path: &str) -> &'a str {
+        let f = files.iter().find(|f| f.0 == path).unwrap_or_else(|| panic!("no {path}"));
+        std::str::from_utf8(&f.1).unwrap()
+    }
+
+    #[test]
+    fn writes_meta_shards_and_fragments() {
+        let idx = build(&[doc("a.html", "Printers", "Set up a printer."), doc("b.html", "Firewall", "Open port 80.")]);
+        let files = idx.files();
+        let paths: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(paths, ["search/f/0.js", "search/f/1.js", "search/meta.js", "search/t/0.js"]);
+        let id = idx.build_id();
+        assert_eq!(id.len(), 16);
+        assert_eq!(file(&files, "search/meta.js"), format!("__S.meta({{\"v\":\"{id}\",\"n\":2,\"b\":[\"\"]}});\n"));
+        assert_eq!(
+            file(&files, "search/f/1.js"),
+            format!("__S.f(\"{id}\",1,[\"b.html\",\"Firewall\",[[\"\",\"\",\"Open port 80.\"]]]);\n")
+        );
+        let shard = file(&files, "search/t/0.js");
+        assert!(shard.starts_with(&format!("__S.t(\"{id}\",0,\"80\\nfirewall\\nopen\\nport\\nprinter\\nset\\nup\",")));
+        // "printer": doc 0, title + body 1 → "A" + weight; "80": doc 1 → "B" + body only
+        let posts = shard.split(',').nth(3).unwrap();
+        let posts: Vec<&str> =
+            posts.trim_matches(|c| c == '"' || c == ')' || c == ';' || c == '\n').split("\\n").collect();
+        assert_eq!(posts[0].len(), 2);
+        assert!(posts[0].starts_with('B'));
+        assert!(posts[4].starts_with('A'));
+        let weight = shard::ALPHABET.iter().position(|&a| a == posts[4].as_bytes()[1]).unwrap();
+        assert!(weight & 32 != 0, "title flag");
+    }
+
+    #[test]
+    fn build_is_deterministic_and_hash_tracks_content() {
+        let docs: Vec<SearchDoc> = (0..300)
+            .map(|i| doc(&format!("p{i}.html"), &format!("Page {i}"), &format!("word{} shared text {i}", i % 7)))
+            .collect();
+        let a = build(&docs);
+        let b = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| build(&docs));
+        assert_eq!(a, b);
+        let mut changed = docs.clone();
+        changed[5].sections[0].text.push_str(" extra");
+        assert_ne!(build(&changed).build_id(), a.build_id());
+    }
+
+    #[test]
+    fn every_term_is_in_exactly_one_shard_and_shards_stay_small() {
+        let docs: Vec<SearchDoc> = (0..400)
+            .map(|i| {
+                let text: Vec<String> = (0..200).map(|j| format!("w{}", (i * 31 + j * 17) % 5000)).collect();
+                doc(&format!("p{i}.html"), "T", &text.join(" "))
+            })
+            .collect();
+        let files = build(&docs).files();
+        let mut all_terms = Vec::new();
+        let mut shards = 0;
+        for (path, bytes) in &files {
+            if path.starts_with("search/t/") {
+                shards += 1;
+                assert!(bytes.len() < SHARD_TARGET + 200, "{path}: {}", bytes.len());
+                let text = std::str::from_utf8(bytes).unwrap();
+                let terms = text.split('"').nth(3).unwrap();
+                all_terms.extend(terms.split("\\n").map(str::to_string));
+            }
+        }
+        assert!(shards > 1);
+        let n = all_terms.len();
+        let sorted = all_terms.windows(2).all(|w| shard::js_cmp(&w[0], &w[1]).is_lt());
+        assert!(sorted, "terms are sorted across shards, so none repeats");
+        let expected: std::collections::BTreeSet<String> =
+            (0..400).flat_map(|i| (0..200).map(move |j| format!("w{}", (i * 31 + j * 17) % 5000))).collect();
+        assert_eq!(n, expected.len());
+    }
+
+    #[test]
+    fn strings_are_escaped_to_ascii() {
+        assert_eq!(js_string("a\"b\\c\nd é 😀 \u{2028}"), "\"a\\\"b\\\\c\\nd \\u00e9 \\ud83d\\ude00 \\u2028\"");
+        assert_eq!(js_string("<img src=x onerror=alert(1)>"), "\"<img src=x onerror=alert(1)>\"");
+    }
+}
