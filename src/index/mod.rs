@@ -77,6 +77,11 @@ impl SearchIndex {
         self.files.clone()
     }
 
+    /// Like [`SearchIndex::files`], without copying.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.files
+    }
+
     /// The build id (content hash) that versions the shard and fragment URLs. Pages
     /// may append `?v=<id>` to `meta.js` if they like; the runtime does not need it.
     pub fn build_id(&self) -> &str {
@@ -363,6 +368,38 @@ mod tests {
         let expected: std::collections::BTreeSet<String> =
             (0..400).flat_map(|i| (0..200).map(move |j| format!("w{}", (i * 31 + j * 17) % 5000))).collect();
         assert_eq!(n, expected.len());
+    }
+
+    /// The weight character of `term`'s posting for doc 0 (single-doc index).
+    fn weight_of(d: &SearchDoc, term: &str) -> usize {
+        let files = build(std::slice::from_ref(d)).into_files();
+        let shard = file(&files, "search/t/0.js");
+        let mut fields = shard.split('"');
+        let terms: Vec<&str> = fields.nth(3).unwrap().split("\\n").collect();
+        let posts: Vec<&str> = fields.nth(1).unwrap().split("\\n").collect();
+        let i = terms.iter().position(|t| *t == term).unwrap_or_else(|| panic!("{term} not in {terms:?}"));
+        shard::ALPHABET.iter().position(|&a| a == posts[i].as_bytes()[1]).unwrap()
+    }
+
+    #[test]
+    fn title_heading_keyword_and_body_weights() {
+        let mut d = doc("a.html", "Firewall rules", "The firewall and the firewall and ports.");
+        d.keywords = vec!["security".into()];
+        d.sections.push(Section { anchor: "p".into(), heading: "Open ports".into(), text: "Port 80.".into() });
+        let firewall = weight_of(&d, "firewall");
+        assert_eq!(firewall & 0b11_0000, 0b10_0000, "title, not heading");
+        assert!(firewall & 15 > 0, "and body");
+        assert_eq!(weight_of(&d, "rul"), 0b10_0000, "title only");
+        assert_eq!(weight_of(&d, "security"), 0b01_0000, "keywords rank like headings");
+        assert_eq!(weight_of(&d, "open") & 0b11_0000, 0b01_0000);
+        assert!(weight_of(&d, "port") & 15 > 0);
+    }
+
+    #[test]
+    fn no_docs_give_an_empty_index() {
+        let files = build(&[]).into_files();
+        assert_eq!(files.len(), 1);
+        assert!(file(&files, "search/meta.js").contains("\"n\":0,\"b\":[]"));
     }
 
     #[test]

@@ -59,7 +59,16 @@
     return w;
   }
   function term(s) { return Array.from(s).length > 1 && !STOP[s] ? stem(s) : null; }
+  var memo = new Map();
   function indexTerms(word) {
+    var out = memo.get(word);
+    if (!out) {
+      if (memo.size > 20000) memo.clear();
+      memo.set(word, (out = termsOf(word)));
+    }
+    return out;
+  }
+  function termsOf(word) {
     var w = whole(word), out = [];
     if (STOP[w]) return out;
     var t = term(w), ps = parts(word);
@@ -148,9 +157,11 @@
     }
     return lo;
   }
+  // the shard of the term; for the word being typed, the shards its longer forms are
+  // in too, at most two (typing more narrows it)
   function shardsFor(w) {
-    var lo = shardOf(w.t < w.raw ? w.t : w.raw), hi = lo;
-    if (w.prefix) hi = Math.min(shardOf((w.t > w.raw ? w.t : w.raw) + '\uffff'), lo + 1);
+    if (!w.prefix) return [shardOf(w.t)];
+    var lo = shardOf(w.t < w.raw ? w.t : w.raw), hi = Math.min(shardOf((w.t > w.raw ? w.t : w.raw) + '\uffff'), lo + 1);
     var ks = [];
     for (var k = lo; k <= hi; k++) ks.push(k);
     return ks;
@@ -210,8 +221,9 @@
   /* Runs a query: {ranked: [doc ids], hit: {term: 1}, nwords, phrases}. */
   function search(q) {
     var pq = parse(q);
-    if (!pq.words.length) return loadMeta().then(function () { return { ranked: [], hit: {}, phrases: [] }; });
+    if (!pq.words.length || (meta && !meta.b.length)) return loadMeta().then(function () { return { ranked: [], hit: {}, phrases: [] }; });
     return withIndex(function () {
+      if (!meta.b.length) return { ranked: [], hit: {}, phrases: [] };
       var need = pq.words.map(shardsFor);
       return Promise.all(need.map(function (ks) { return Promise.all(ks.map(shard)); })).then(function (shs) {
         var n = meta.n, score = new Float64Array(n), count = new Uint8Array(n), touched = [], hit = {};
@@ -252,11 +264,10 @@
 
   /* ---- results: best section, excerpt, DOM ---- */
   function marks(text, hit) {
-    var out = [], m, last = 0;
+    var out = [], m;
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
       if (indexTerms(m[0]).some(function (t) { return hit[t]; })) out.push([m.index, m.index + m[0].length]);
-      last++;
     }
     return out;
   }
@@ -401,9 +412,9 @@
       open(true);
     }
     var run = debounce(function () {
-      var q = input.value.trim(), my = ++seq;
+      var raw = input.value, q = raw.trim(), my = ++seq;
       if (!q) { open(false); live.textContent = ''; return; }
-      search(q).then(function (res) {
+      search(raw).then(function (res) {
         return Promise.all(res.ranked.slice(0, DROP).map(frag)).then(function (fs) {
           if (my === seq) show(q, res, fs);
         });
@@ -461,15 +472,15 @@
       });
     }
     function run() {
-      q = input.value.trim();
-      var mine = ++my;
+      var raw = input.value, mine = ++my;
+      q = raw.trim();
       list.textContent = '';
       shown = 0;
       more.hidden = true;
-      if (win.history.replaceState) win.history.replaceState(null, '', '?q=' + encodeURIComponent(q));
+      try { win.history.replaceState(null, '', '?q=' + encodeURIComponent(q)); } catch (e) { /* some file:// pages refuse */ }
       if (!q) { summary.textContent = 'Type words to search for.'; return; }
       summary.textContent = 'Searching\u2026';
-      search(q).then(function (r) {
+      search(raw).then(function (r) {
         if (mine !== my) return;
         res = r;
         var n = r.ranked.length;
