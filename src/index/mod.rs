@@ -6,7 +6,7 @@
 //! (JSONP style: no fetch, so it works from `file://` and any static server):
 //!
 //! ```text
-//! search/meta.js      __S.meta({"v":ID,"n":docs,"b":[lower bound of each term shard]})
+//! search/meta.js      __S.meta({"v":ID,"n":docs,"b":[lower bound of each term shard],"l":title lengths})
 //! search/t/<k>.js     __S.t(ID,k,"term\nterm…","postings\npostings…")
 //! search/f/<doc>.js   __S.f(ID,doc,[url,title,[[anchor,heading,text],…]])
 //! ```
@@ -16,6 +16,9 @@
 //!   lower bound, so the runtime maps a term or prefix to its shard without a request.
 //! * Postings are per document, not per position (see [`shard`] for the encoding).
 //! * One fragment file per document holds what results display: URL, title, sections.
+//! * `l` has one [`shard::ALPHABET`] digit per document: how many distinct query
+//!   terms its title has (capped at 63), so a query that is exactly a title can rank
+//!   that page first without loading anything else.
 //!
 //! **Cache busting.** `ID` is the first 16 hex digits of a SHA-256 over every shard
 //! and fragment payload. The runtime requests shards and fragments as
@@ -99,6 +102,8 @@ struct Stat {
 
 struct DocTerms {
     len: u32,
+    /// Distinct query terms of the title (whole forms), for exact-title matches.
+    title_len: usize,
     terms: Vec<(String, Stat)>,
 }
 
@@ -111,6 +116,9 @@ fn analyze(doc: &SearchDoc) -> DocTerms {
             f(stats.entry(t).or_default());
         }
     };
+    let mut title_terms: Vec<String> = tokenize::words(&doc.title).filter_map(tokenize::query_term).collect();
+    title_terms.sort_unstable();
+    title_terms.dedup();
     for word in tokenize::words(&doc.title) {
         add(word, &|s| s.title = true);
     }
@@ -133,7 +141,7 @@ fn analyze(doc: &SearchDoc) -> DocTerms {
             len += n;
         }
     }
-    DocTerms { len, terms: stats.into_iter().collect() }
+    DocTerms { len, title_len: title_terms.len(), terms: stats.into_iter().collect() }
 }
 
 /// A `HashMap` with a small fast hasher (FxHash); lookups only, never iterated into
@@ -179,6 +187,7 @@ pub fn build(docs: &[SearchDoc]) -> SearchIndex {
     let analyzed: Vec<DocTerms> = docs.par_iter().map(analyze).collect();
     let total: u64 = analyzed.iter().map(|d| u64::from(d.len)).sum();
     let avg_len = total as f64 / analyzed.len().max(1) as f64;
+    let title_lens: String = analyzed.iter().map(|d| shard::ALPHABET[d.title_len.min(63)] as char).collect();
 
     // postings in doc order: (encoded postings, last doc id)
     let mut postings: FastMap<String, (String, u32)> = FastMap::default();
@@ -220,6 +229,7 @@ pub fn build(docs: &[SearchDoc]) -> SearchIndex {
         hash.update([0]);
     }
     hash.update(bounds.join("\n").as_bytes());
+    hash.update(title_lens.as_bytes());
     let digest = hash.finalize();
     let build_id: String = digest[..8].iter().fold(String::new(), |mut s, b| {
         let _ = write!(s, "{b:02x}");
@@ -231,7 +241,12 @@ pub fn build(docs: &[SearchDoc]) -> SearchIndex {
     let bounds_js: Vec<String> = bounds.iter().map(|b| js_string(b)).collect();
     files.push((
         "search/meta.js".to_string(),
-        format!("__S.meta({{\"v\":{id},\"n\":{},\"b\":[{}]}});\n", docs.len(), bounds_js.join(",")).into_bytes(),
+        format!(
+            "__S.meta({{\"v\":{id},\"n\":{},\"b\":[{}],\"l\":\"{title_lens}\"}});\n",
+            docs.len(),
+            bounds_js.join(",")
+        )
+        .into_bytes(),
     ));
     for (k, body) in shard_bodies.iter().enumerate() {
         files.push((format!("search/t/{k}.js"), format!("__S.t({id},{k},{body});\n").into_bytes()));
@@ -310,7 +325,9 @@ mod tests {
         assert_eq!(paths, ["search/f/0.js", "search/f/1.js", "search/meta.js", "search/t/0.js"]);
         let id = idx.build_id();
         assert_eq!(id.len(), 16);
-        assert_eq!(file(&files, "search/meta.js"), format!("__S.meta({{\"v\":\"{id}\",\"n\":2,\"b\":[\"\"]}});\n"));
+        // titles "Printers" and "Firewall": one term each
+        let meta = format!("__S.meta({{\"v\":\"{id}\",\"n\":2,\"b\":[\"\"],\"l\":\"BB\"}});\n");
+        assert_eq!(file(&files, "search/meta.js"), meta);
         assert_eq!(
             file(&files, "search/f/1.js"),
             format!("__S.f(\"{id}\",1,[\"b.html\",\"Firewall\",[[\"\",\"\",\"Open port 80.\"]]]);\n")

@@ -198,23 +198,40 @@
     }
     return false;
   }
+  // first index in the sorted terms of a shard that is >= t
+  function lower(terms, t) {
+    var lo = 0, hi = terms.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (terms[mid] < t) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
   // matching dictionary terms of one query word: [shard, index, weight, term]
   function matches(w, shs) {
-    var out = [];
-    function scan(weight, test) {
-      shs.forEach(function (sh) {
-        for (var i = 0; i < sh.terms.length; i++) {
-          var t = sh.terms[i], x = test(t);
-          if (x) out.push([sh, i, x === 2 ? 1 : weight, t]);
-        }
-      });
-      return out.length;
+    var out = [], seen = new Set();
+    function add(sh, i, weight) {
+      var key = sh.terms[i];
+      if (!seen.has(key)) { seen.add(key); out.push([sh, i, weight, key]); }
     }
-    // exact (2) or, for the word being typed, a longer term
-    scan(0.7, function (t) { return t === w.t ? 2 : w.prefix && (t.indexOf(w.t) === 0 || t.indexOf(w.raw) === 0); }) ||
-      // the typed word runs past a stem: "configura" → "configur"
-      (w.prefix && scan(0.7, function (t) { return t.length >= 4 && w.raw.indexOf(t) === 0 && w.raw.length - t.length <= 3; })) ||
-      (Array.from(w.raw).length >= 5 && scan(0.5, function (t) { return fuzzy(w, t); }));
+    shs.forEach(function (sh) {
+      var T = sh.terms, i = lower(T, w.t);
+      if (T[i] === w.t) add(sh, i, 1);
+      // the word being typed: its longer forms
+      if (w.prefix) [w.t, w.raw].forEach(function (p) {
+        for (var j = lower(T, p); j < T.length && T[j].indexOf(p) === 0; j++) add(sh, j, T[j] === w.t ? 1 : 0.7);
+      });
+    });
+    // the typed word runs past a stem: "configura" → "configur"
+    if (!out.length && w.prefix) shs.forEach(function (sh) {
+      for (var k = Math.max(4, w.raw.length - 3); k < w.raw.length; k++) {
+        var p = w.raw.slice(0, k), i = lower(sh.terms, p);
+        if (sh.terms[i] === p) add(sh, i, 0.7);
+      }
+    });
+    if (!out.length && Array.from(w.raw).length >= 5) shs.forEach(function (sh) {
+      for (var i = 0; i < sh.terms.length; i++) if (fuzzy(w, sh.terms[i])) add(sh, i, 0.5);
+    });
     return out;
   }
 
@@ -226,26 +243,36 @@
       if (!meta.b.length) return { ranked: [], hit: {}, phrases: [] };
       var need = pq.words.map(shardsFor);
       return Promise.all(need.map(function (ks) { return Promise.all(ks.map(shard)); })).then(function (shs) {
-        var n = meta.n, score = new Float64Array(n), count = new Uint8Array(n), touched = [], hit = {};
+        var n = meta.n, nw = pq.words.length, score = new Float64Array(n), count = new Uint8Array(n);
+        var inTitle = new Uint8Array(n), best = new Float64Array(n), title = new Uint8Array(n), touched = [], hit = {};
         pq.words.forEach(function (w, wi) {
-          var best = {};
-          matches(w, shs[wi]).forEach(function (m) {
-            var p = postings(m[0], m[1]), df = p.ids.length;
-            var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+          var ms = matches(w, shs[wi]), cap = Infinity, docs = [];
+          function idf(m) {
+            var df = postings(m[0], m[1]).ids.length;
+            return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+          }
+          // a longer form of the word never outweighs the word itself
+          ms.forEach(function (m) { if (m[3] === w.t) cap = idf(m); });
+          ms.forEach(function (m) {
+            var p = postings(m[0], m[1]), f = m[2] * Math.min(idf(m), cap);
             hit[m[3]] = 1;
-            for (var j = 0; j < df; j++) {
-              var x = p.ws[j], s = m[2] * idf * ((x & 15) * 2.2 / 15 + (x & 32 ? 5 : 0) + (x & 16 ? 2.5 : 0));
-              if (!(best[p.ids[j]] >= s)) best[p.ids[j]] = s;
+            for (var j = 0; j < p.ids.length; j++) {
+              var x = p.ws[j], d = p.ids[j], s = f * ((x & 15) * 2.2 / 15 + (x & 32 ? 5 : 0) + (x & 16 ? 2.5 : 0));
+              if (!best[d]) docs.push(d);
+              if (s > best[d]) best[d] = s;
+              if (x & 32 && m[2] > 0.5) title[d] = 1;
             }
           });
-          for (var d in best) {
-            if (!count[d]) touched.push(+d);
-            count[d]++;
+          docs.forEach(function (d) {
+            if (!count[d]++) touched.push(d);
             score[d] += best[d];
-          }
+            inTitle[d] += title[d];
+            best[d] = title[d] = 0;
+          });
         });
-        var all = pq.words.length;
-        if (pq.phrases.length) touched = touched.filter(function (d) { return count[d] === all; });
+        // the query is the whole title: that page first
+        touched.forEach(function (d) { if (inTitle[d] === nw && DIGIT[meta.l.charCodeAt(d)] === nw) score[d] += 100; });
+        if (pq.phrases.length) touched = touched.filter(function (d) { return count[d] === nw; });
         touched.sort(function (a, b) { return count[b] - count[a] || score[b] - score[a] || a - b; });
         if (!pq.phrases.length) return { ranked: touched, hit: hit, phrases: [] };
         // positions are not indexed: check the best candidates' text for the phrase
@@ -257,9 +284,11 @@
     });
   }
   function hasPhrases(f, phrases) {
-    var texts = [f.t].concat(f.s.map(function (s) { return s[1] + ' \u0001 ' + s[2]; }));
-    var norm = texts.map(function (t) { return ' ' + words(t).map(whole).join(' ') + ' '; }).join('\u0001');
-    return phrases.every(function (p) { return norm.indexOf(' ' + p.join(' ') + ' ') >= 0; });
+    if (!f.norm) {
+      var texts = [f.t].concat(f.s.map(function (s) { return s[1] + ' \u0001 ' + s[2]; }));
+      f.norm = texts.map(function (t) { return ' ' + words(t).map(whole).join(' ') + ' '; }).join('\u0001');
+    }
+    return phrases.every(function (p) { return f.norm.indexOf(' ' + p.join(' ') + ' ') >= 0; });
   }
 
   /* ---- results: best section, excerpt, DOM ---- */
