@@ -82,7 +82,11 @@
   for (var i = 0; i < 64; i++) DIGIT[ALPHA.charCodeAt(i)] = i;
   var base = '', root = '', meta = null, store = {}, waits = {}, stale = null;
   var S = win.__S = {
-    meta: function (m) { meta = m; store = {}; waits = {}; },
+    meta: function (m) {
+      // a new build: drop what came from the old one
+      if (meta && meta.v !== m.v) { store = {}; waits = { m: waits.m }; }
+      meta = m;
+    },
     t: function (v, k, terms, posts) { got(v, 't' + k, { terms: terms.split('\n'), posts: posts.split('\n'), memo: {} }); },
     f: function (v, id, d) { got(v, 'f' + id, { id: id, u: d[0], t: d[1], s: d[2] }); }
   };
@@ -308,21 +312,19 @@
     });
     return best ? best.s : ['', '', ''];
   }
+  // about `size` words of text around the densest run of hits
   function excerpt(text, hit, size) {
-    var ws = [], m;
+    var ws = [], m, start = 0, most = 0;
     WORD.lastIndex = 0;
-    while ((m = WORD.exec(text))) ws.push([m.index, m.index + m[0].length]);
-    var hs = marks(text, hit), start = 0, bestN = -1;
-    // the window of `size` words holding most hits
-    for (var h = 0, j = 0, wi = 0; h < hs.length; h++) {
-      while (ws[wi][0] < hs[h][0]) wi++;
-      var cnt = 0;
-      for (j = h; j < hs.length && hs[j][0] < (ws[wi + size - 1] || [Infinity])[0]; j++) cnt++;
-      if (cnt > bestN) { bestN = cnt; start = Math.max(0, wi - 4); }
-    }
-    var end = Math.min(ws.length, start + size);
-    if (!ws.length) return { from: 0, to: 0, hs: [] };
-    return { from: start ? ws[start][0] : 0, to: end < ws.length ? ws[end - 1][1] : text.length, hs: hs, pre: start > 0, post: end < ws.length };
+    while ((m = WORD.exec(text))) ws.push(m.index);
+    var hs = marks(text, hit), at = hs.map(function (h) { return ws.indexOf(h[0]); });
+    at.forEach(function (w) {
+      var from = Math.max(0, w - 4), n = at.filter(function (x) { return x >= from && x < from + size; }).length;
+      if (n > most) { most = n; start = from; }
+    });
+    var end = start + size;
+    var to = end < ws.length ? text.slice(0, ws[end]).replace(/\s+$/, '').length : text.length;
+    return { from: start ? ws[start] : 0, to: to, hs: hs, pre: start > 0, post: end < ws.length };
   }
   function textWithMarks(parent, text, hs, from, to) {
     var pos = from;
