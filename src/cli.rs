@@ -155,6 +155,7 @@ pub fn build(opts: &BuildOptions) -> i32 {
         &mut diags,
     );
     timings.push(("write", t.elapsed().as_secs_f64()));
+
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::{Diagnostics, Location};
+use crate::index;
 use crate::model::{ArticleId, Site};
 use crate::render::page::{history, Target, VersionCx};
 use crate::render::templates::hashed_name;
@@ -277,6 +278,10 @@ fn write_into(
     o.write("versions.json", json.as_bytes())?;
     w.files.push("versions.json".into());
 
+    // Search text per distinct body, extracted once and shared by every version.
+    let sections: Vec<Option<Vec<index::Section>>> =
+        bodies.par_iter().map(|b| b.as_ref().map(|r| index::extract_sections(&r.html))).collect();
+
     let hist = history(site);
     let total: u64 = chosen.iter().map(|&vi| site.views[vi].pages.len() as u64).sum();
     let done = AtomicU64::new(0);
@@ -380,6 +385,27 @@ fn write_into(
             }
         }
         changes::write(o, site, theme, &cx, bodies, &mut w)?;
+
+        // The version's search index, documents in reading order.
+        let docs: Vec<index::SearchDoc> = view
+            .nav
+            .order
+            .iter()
+            .filter_map(|id| {
+                let page = &view.pages[id];
+                Some(index::SearchDoc {
+                    url: format!("{id}.html"),
+                    title: page.title.clone(),
+                    keywords: page.keywords.clone(),
+                    sections: sections[page.body].clone()?,
+                })
+            })
+            .collect();
+        for (rel, bytes) in index::build(&docs).into_files() {
+            let rel = format!("{vpath}/{rel}");
+            o.write(&rel, &bytes)?;
+            w.files.push(rel);
+        }
     }
 
     if let Some(base) = &site.config.base_url {
@@ -418,4 +444,146 @@ fn render_to<S: Serialize>(
         Err(e) => w.errors.push(e),
     }
     Ok(())
+}
+
+// ---- incremental writes for serve ----
+//
+// `folio serve` keeps the site it serves up to date by re-rendering only what an edit
+// touches. These entry points render into a staging folder (never the served one), check
+// nothing against the rest of the site and replace nothing: they report the files they
+// wrote and the files those pages link to, and serve moves the files into place. They
+// reuse the helpers above, so every page is byte-identical to the one `folio build` writes.
+
+/// What an incremental write put into its staging folder.
+#[derive(Debug, Default)]
+pub struct Staged {
+    /// Site-relative paths of the files written, with `/`.
+    pub files: Vec<String>,
+    /// Site-relative files the written pages link to.
+    pub targets: Vec<String>,
+    /// Article pages written.
+    pub pages: usize,
+}
+
+impl Staged {
+    /// Adds what another write staged.
+    pub fn extend(&mut self, other: Staged) {
+        self.files.extend(other.files);
+        self.targets.extend(other.targets);
+        self.pages += other.pages;
+    }
+}
+
+/// Content problems of a staged write go into `diags`; with any, nothing is staged.
+fn staged(w: Written, diags: &mut Diagnostics) -> Option<Staged> {
+    if !w.errors.is_empty() {
+        for (loc, msg) in w.errors.iter().collect::<BTreeSet<_>>() {
+            diags.error(loc.clone(), msg.clone());
+        }
+        return None;
+    }
+    Some(Staged { files: w.files, targets: w.targets, pages: w.pages })
+}
+
+/// Theme asset name -> path from the site root, as page contexts take it.
+fn assets_from_root(theme: &Theme) -> BTreeMap<String, String> {
+    theme.assets.iter().map(|(k, a)| (k.clone(), format!("assets/{}", a.hashed))).collect()
+}
+
+/// Renders everything [`all`] renders for the built versions marked in `selected` into
+/// `dir` (which must exist), without checking links or replacing any output. Root files,
+/// theme assets and media are written too; a caller that keeps the other versions takes
+/// only the version folders. Template errors go into `diags`, and then `Ok(None)`.
+pub fn versions_into(
+    dir: &Path,
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Option<RenderedBody>],
+    selected: &[bool],
+    progress: Option<Progress<'_>>,
+    diags: &mut Diagnostics,
+) -> Result<Option<Staged>, WriteError> {
+    let o = Out { root: dir.to_path_buf(), bytes: AtomicU64::new(0) };
+    let w = write_into(&o, site, theme, bodies, selected, progress)?;
+    Ok(staged(w, diags))
+}
+
+/// Renders the page of each `(vi, article)` in `pages` (built version index, slug) into
+/// `dir`, and the version's `index.html` where the article is that version's home; pairs
+/// whose article is not in that version are skipped. `nav_scripts[vi]` is the name of the
+/// version's nav file as the last full write named it; `history` is
+/// [`crate::render::page::history`] of `site` (current at least for these articles).
+/// Every built version counts as written, so links into any of them are reported in
+/// [`Staged::targets`]. Template errors go into `diags`, and then `Ok(None)`.
+#[allow(clippy::too_many_arguments)]
+pub fn articles_into(
+    dir: &Path,
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Option<RenderedBody>],
+    history: &BTreeMap<ArticleId, Vec<usize>>,
+    nav_scripts: &[String],
+    pages: &[(usize, ArticleId)],
+    diags: &mut Diagnostics,
+) -> Result<Option<Staged>, WriteError> {
+    let o = Out { root: dir.to_path_buf(), bytes: AtomicU64::new(0) };
+    let all = vec![true; site.views.len()];
+    let assets = assets_from_root(theme);
+    let mut by_version: BTreeMap<usize, Vec<&ArticleId>> = BTreeMap::new();
+    for (vi, id) in pages {
+        if site.views.get(*vi).is_some_and(|v| v.pages.contains_key(id)) {
+            by_version.entry(*vi).or_default().push(id);
+        }
+    }
+    let cxs: Vec<(VersionCx<'_>, Vec<&ArticleId>)> = by_version
+        .into_iter()
+        .map(|(vi, ids)| {
+            let nav = nav_scripts.get(vi).cloned().unwrap_or_default();
+            (VersionCx::new(site, vi, &all, nav, history, assets.clone()), ids)
+        })
+        .collect();
+    let jobs: Vec<(&VersionCx<'_>, &ArticleId)> =
+        cxs.iter().flat_map(|(cx, ids)| ids.iter().map(move |id| (cx, *id))).collect();
+    let w = jobs
+        .par_iter()
+        .map(|(cx, id)| {
+            let mut part = Written::default();
+            let view = cx.view();
+            let vpath = &view.version.path;
+            let Some(body) = &bodies[view.pages[*id].body] else { return Ok(part) };
+            let (ctx, targets) = cx.article(id, body, false);
+            render_to(&o, theme, "article.html", &ctx, &format!("{vpath}/{id}.html"), &mut part)?;
+            part.targets.extend(targets);
+            part.pages += 1;
+            if view.home.as_ref() == Some(*id) {
+                let (ctx, targets) = cx.article(id, body, true);
+                render_to(&o, theme, "article.html", &ctx, &format!("{vpath}/index.html"), &mut part)?;
+                part.targets.extend(targets);
+            }
+            Ok(part)
+        })
+        .try_reduce(Written::default, |a, b| Ok(a.merge(b)))?;
+    Ok(staged(w, diags))
+}
+
+/// Renders `changes.html` and the diff pages of built version `vi` into `dir`, as [`all`]
+/// does; `nav_script` and `history` as for [`articles_into`]. Template errors go into
+/// `diags`, and then `Ok(None)`.
+#[allow(clippy::too_many_arguments)]
+pub fn changes_into(
+    dir: &Path,
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Option<RenderedBody>],
+    history: &BTreeMap<ArticleId, Vec<usize>>,
+    nav_script: &str,
+    vi: usize,
+    diags: &mut Diagnostics,
+) -> Result<Option<Staged>, WriteError> {
+    let o = Out { root: dir.to_path_buf(), bytes: AtomicU64::new(0) };
+    let all = vec![true; site.views.len()];
+    let cx = VersionCx::new(site, vi, &all, nav_script.to_string(), history, assets_from_root(theme));
+    let mut w = Written::default();
+    changes::write(&o, site, theme, &cx, bodies, &mut w)?;
+    Ok(staged(w, diags))
 }
