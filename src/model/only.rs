@@ -92,7 +92,7 @@ fn marker(line: &str) -> Option<Result<Option<RangeText>, String>> {
     let parsed = match range.split_once("..") {
         Some((a, b)) => {
             let (a, b) = (a.trim(), b.trim());
-            if (a.is_empty() && b.is_empty()) || (!a.is_empty() && !valid(a)) || (!b.is_empty() && !valid(b)) {
+            if (!a.is_empty() && !valid(a)) || (!b.is_empty() && !valid(b)) {
                 None
             } else {
                 Some(RangeText {
@@ -251,6 +251,8 @@ mod tests {
         assert_eq!(b.blocks[0].range, RangeText { from: Some("19.1".into()), to: None });
         assert_eq!(b.blocks[1].range, RangeText { from: None, to: Some("18.4".into()) });
         assert_eq!(b.blocks[2].range, RangeText { from: Some("17.2".into()), to: Some("17.2".into()) });
+        let all = parse("<!-- only .. -->\nx\n<!-- /only -->\n").unwrap();
+        assert_eq!(all.blocks[0].range, RangeText { from: None, to: None });
     }
 
     #[test]
