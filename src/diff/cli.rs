@@ -1,131 +1,126 @@
-//! `folio diff A B [SLUG]`: the command-line face of [`super::versions`].
+//! `folio diff A B [SLUG]`: the command-line face of [`super::versions`] and of the
+//! line and word diffs of one article.
+//!
+//! Only the model is built (no Markdown rendering, no link checks): a diff reads
+//! resolved sources, so it stays quick on a large manual. Exit status: 0 whether or not
+//! anything differs, 1 for content problems (a manual that does not load, an unknown
+//! article), 2 for usage problems (an unknown version).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
-use crate::cli::{prepare, print_diagnostics, UsageError, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
+use super::report::{self, ArticleDiff, Paint, Side, Sides, VersionRef};
+use crate::cli::{print_diagnostics, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::diag::Diagnostics;
 use crate::model::{Site, VersionId};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// For people: a grouped list, or a unified diff.
     Text,
+    /// For programs: the documents described in docs/DIFF.md.
     Json,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
 }
 
 /// Arguments of `folio diff`.
 #[derive(Debug, Clone, Args)]
 pub struct DiffArgs {
-    /// The older version (the two may be given in either order).
+    /// One version (name, label or output path; the two may be given in either order).
     pub a: String,
-    /// The newer version.
+    /// The other version.
     pub b: String,
-    /// One article: print a unified diff of its resolved source.
+    /// One article (slug or alias): print a unified diff of its resolved source.
     pub slug: Option<String>,
+    /// The manual's folder.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// With SLUG: diff words of prose instead of lines.
+    #[arg(long, requires = "slug")]
+    pub word: bool,
+    /// With SLUG: lines of context around each change.
+    #[arg(long, short = 'U', value_name = "N", default_value_t = 3, requires = "slug")]
+    pub context: usize,
+    /// Colour text output.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
 }
 
-#[derive(Serialize)]
-struct VersionRef<'a> {
-    name: &'a str,
-    label: &'a str,
+/// Whether to colour: `auto` means stdout is a terminal and NO_COLOR is unset or empty.
+pub fn use_color(choice: ColorChoice, is_terminal: bool, no_color: Option<&str>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && no_color.is_none_or(str::is_empty),
+    }
 }
 
 /// Runs `folio diff`; returns the exit status.
 pub fn run(args: &DiffArgs) -> i32 {
     let mut diags = Diagnostics::new();
-    let mut timings = Vec::new();
-    let prepared = match prepare(&args.root, &[], &mut diags, &mut timings) {
-        Ok(p) => p,
-        Err(UsageError(msg)) => {
+    let source = match crate::load::site(&args.root, &mut diags) {
+        Ok(s) => s,
+        Err(e) => {
             print_diagnostics(&diags);
+            eprintln!("error: cannot read the manual: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let site = crate::model::build(source, &mut diags);
+    if diags.has_errors() {
+        print_diagnostics(&diags);
+        eprintln!("error: the manual has errors; fix them to compare versions");
+        return EXIT_CONTENT;
+    }
+    let (mut a, mut b) = match (find_version(&site, &args.a), find_version(&site, &args.b)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(msg), _) | (_, Err(msg)) => {
             eprintln!("error: {msg}");
             return EXIT_USAGE;
         }
     };
-    let site = &prepared.site;
-    if diags.has_errors() {
-        print_diagnostics(&diags);
-        return EXIT_CONTENT;
-    }
-    let find = |name: &str| site.view_index(&VersionId::new(name));
-    let (Some(mut a), Some(mut b)) = (find(&args.a), find(&args.b)) else {
-        let bad = if find(&args.a).is_none() { &args.a } else { &args.b };
-        let known: Vec<String> = site.views.iter().map(|v| v.version.id.to_string()).collect();
-        eprintln!("error: unknown version '{bad}' (built versions: {})", known.join(", "));
-        return EXIT_USAGE;
-    };
     if a > b {
         std::mem::swap(&mut a, &mut b);
     }
+    let no_color = std::env::var("NO_COLOR").ok();
+    let paint = Paint { enabled: use_color(args.color, std::io::stdout().is_terminal(), no_color.as_deref()) };
     match &args.slug {
         None => {
-            let d = super::versions(site, a, b);
+            let d = super::versions(&site, a, b);
             match args.format {
-                Format::Json => {
-                    #[derive(Serialize)]
-                    struct Out<'a> {
-                        from: VersionRef<'a>,
-                        to: VersionRef<'a>,
-                        #[serde(flatten)]
-                        diff: &'a super::VersionDiff,
-                    }
-                    let out = Out { from: vref(site, a), to: vref(site, b), diff: &d };
-                    println!("{}", serde_json::to_string_pretty(&out).expect("diff serializes"));
-                }
-                Format::Text => print!("{}", text_summary(site, a, b, &d)),
+                Format::Json => print!("{}", report::versions_json(&site, a, b, &d)),
+                Format::Text => print!("{}", report::versions_text(&site, a, b, &d, paint)),
             }
             EXIT_OK
         }
         Some(slug) => {
-            let pa = site
-                .lookup(slug)
-                .and_then(|art| site.counterpart_in(&art.id, a))
-                .and_then(|id| site.views[a].pages.get(id));
-            let pb = site
-                .lookup(slug)
-                .and_then(|art| site.counterpart_in(&art.id, b))
-                .and_then(|id| site.views[b].pages.get(id));
-            if site.lookup(slug).is_none() {
-                eprintln!("error: no article '{slug}'");
-                return EXIT_CONTENT;
-            }
-            let ta = pa.map(|p| site.bodies[p.body].text.as_str()).unwrap_or("");
-            let tb = pb.map(|p| site.bodies[p.body].text.as_str()).unwrap_or("");
-            let va = &site.views[a].version;
-            let vb = &site.views[b].version;
-            let ha = format!("{slug} ({})", va.id);
-            let hb = format!("{slug} ({})", vb.id);
-            match args.format {
-                Format::Text => {
-                    let diff = similar::TextDiff::from_lines(ta, tb);
-                    print!("{}", diff.unified_diff().context_radius(3).header(&ha, &hb));
+            let diff = match article(&site, slug, a, b, args.context, args.word) {
+                Ok(d) => d,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return EXIT_CONTENT;
                 }
-                Format::Json => {
-                    #[derive(Serialize)]
-                    struct Out<'a> {
-                        slug: &'a str,
-                        from: VersionRef<'a>,
-                        to: VersionRef<'a>,
-                        exists_in_from: bool,
-                        exists_in_to: bool,
-                        lines: Vec<super::DiffLine>,
+            };
+            match args.format {
+                Format::Json => print!("{}", diff.json()),
+                Format::Text => {
+                    if !diff.changed {
+                        eprintln!("'{}' is the same in {} and {}", diff.slug, diff.from.name, diff.to.name);
                     }
-                    let out = Out {
-                        slug,
-                        from: vref(site, a),
-                        to: vref(site, b),
-                        exists_in_from: pa.is_some(),
-                        exists_in_to: pb.is_some(),
-                        lines: super::lines(ta, tb),
-                    };
-                    println!("{}", serde_json::to_string_pretty(&out).expect("diff serializes"));
+                    print!("{}", diff.text(paint));
                 }
             }
             EXIT_OK
@@ -133,66 +128,110 @@ pub fn run(args: &DiffArgs) -> i32 {
     }
 }
 
-fn vref(site: &Site, vi: usize) -> VersionRef<'_> {
-    let v = &site.views[vi].version;
-    VersionRef { name: v.id.as_str(), label: &v.label }
+/// The built version named `name` (its name, else its label, else its output path).
+fn find_version(site: &Site, name: &str) -> Result<usize, String> {
+    if let Some(i) = site.view_index(&VersionId::new(name)) {
+        return Ok(i);
+    }
+    if let Some(i) = site.views.iter().position(|v| v.version.label == name || v.version.path == name) {
+        return Ok(i);
+    }
+    if let Some(v) = site.versions.iter().find(|v| v.id.as_str() == name && !v.is_built()) {
+        return Err(format!(
+            "version '{name}' is external ({}) and is not built, so it cannot be compared",
+            v.url.as_deref().unwrap_or("")
+        ));
+    }
+    let names: Vec<&str> = site.views.iter().map(|v| v.version.id.as_str()).collect();
+    let close = similar::get_close_matches(name, &names, 3, 0.6);
+    let hint = if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(" or ")) };
+    let known = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+    Err(format!("unknown version '{name}'{hint} (built versions: {known})"))
 }
 
-/// The text report of a version diff.
-pub fn text_summary(site: &Site, a: usize, b: usize, d: &super::VersionDiff) -> String {
-    use std::fmt::Write;
-    let va = &site.views[a].version;
-    let vb = &site.views[b].version;
-    let mut s = String::new();
-    let _ = writeln!(s, "Changes from {} to {}", va.label, vb.label);
-    if d.is_empty() {
-        let _ = writeln!(s, "\nNo differences.");
-        return s;
+/// Slugs and aliases close to `slug`: similar spellings first, then slugs containing it.
+pub fn close_slugs<'s>(site: &'s Site, slug: &str) -> Vec<&'s str> {
+    let all: Vec<&str> =
+        site.articles.keys().map(|id| id.as_str()).chain(site.aliases.keys().map(|a| a.as_str())).collect();
+    let mut out = similar::get_close_matches(slug, &all, 5, 0.6);
+    let needle = slug.to_lowercase();
+    if needle.len() >= 3 {
+        for s in &all {
+            if out.len() >= 5 {
+                break;
+            }
+            if s.to_lowercase().contains(&needle) && !out.contains(s) {
+                out.push(s);
+            }
+        }
     }
-    let section = |s: &mut String, title: &str, rows: Vec<String>| {
-        if rows.is_empty() {
-            return;
-        }
-        let _ = writeln!(s, "\n{title} ({}):", rows.len());
-        for r in rows {
-            let _ = writeln!(s, "  {r}");
-        }
+    out
+}
+
+/// The diff of the article named `slug` (a slug or an alias) from built version `a` to
+/// `b`; `Err` says why there is none.
+pub fn article<'s>(
+    site: &'s Site,
+    slug: &str,
+    a: usize,
+    b: usize,
+    context: usize,
+    word: bool,
+) -> Result<ArticleDiff<'s>, String> {
+    let Some(art) = site.lookup(slug) else {
+        let close = close_slugs(site, slug);
+        return Err(if close.is_empty() {
+            format!("no article '{slug}' in the manual")
+        } else {
+            format!("no article '{slug}' in the manual; close matches: {}", close.join(", "))
+        });
     };
-    section(&mut s, "Added", d.added.iter().map(|e| format!("{}  {}", e.slug, e.title)).collect());
-    section(&mut s, "Removed", d.removed.iter().map(|e| format!("{}  {}", e.slug, e.title)).collect());
-    section(
-        &mut s,
-        "Renamed",
-        d.renamed.iter().map(|r| format!("{} -> {}  {}", r.from.slug, r.to.slug, r.to.title)).collect(),
-    );
-    section(
-        &mut s,
-        "Moved",
-        d.moved
-            .iter()
-            .map(|m| {
-                format!(
-                    "{}  {}  (parent: {} -> {})",
-                    m.slug,
-                    m.title,
-                    m.from_parent.as_deref().unwrap_or("top level"),
-                    m.to_parent.as_deref().unwrap_or("top level")
-                )
-            })
-            .collect(),
-    );
-    section(
-        &mut s,
-        "Retitled",
-        d.retitled.iter().map(|r| format!("{}  \"{}\" -> \"{}\"", r.slug, r.from_title, r.to_title)).collect(),
-    );
-    section(
-        &mut s,
-        "Changed",
-        d.changed
-            .iter()
-            .map(|c| format!("{}  {}  (+{} -{})", c.slug, c.title, c.lines_added, c.lines_removed))
-            .collect(),
-    );
-    s
+    let page_in = |vi: usize| site.counterpart_in(&art.id, vi).and_then(|id| site.views[vi].pages.get(id));
+    let (pa, pb) = (page_in(a), page_in(b));
+    if pa.is_none() && pb.is_none() {
+        return Err(format!(
+            "'{}' is in neither {} nor {}; it exists in {}",
+            art.id,
+            site.views[a].version.id,
+            site.views[b].version.id,
+            site.describe_presence(&art.presence)
+        ));
+    }
+    let ta = pa.map(|p| site.bodies[p.body].text.as_str()).unwrap_or("");
+    let tb = pb.map(|p| site.bodies[p.body].text.as_str()).unwrap_or("");
+    let hunks = super::text::hunks(ta, tb, context, word);
+    let (lines_added, lines_removed) = super::text::line_counts(ta, tb);
+    let meta_differs = match (pa, pb) {
+        (Some(x), Some(y)) => x.id != y.id || x.title != y.title,
+        _ => true,
+    };
+    Ok(ArticleDiff {
+        schema: report::SCHEMA,
+        kind: "article",
+        slug: art.id.as_str(),
+        from: VersionRef::of(site, a),
+        to: VersionRef::of(site, b),
+        article: Sides { from: Side::of(site, pa), to: Side::of(site, pb) },
+        changed: meta_differs || !hunks.is_empty(),
+        lines_added,
+        lines_removed,
+        mode: if word { "word" } else { "line" },
+        context,
+        hunks,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_colour_needs_a_terminal_and_no_no_color() {
+        assert!(use_color(ColorChoice::Auto, true, None));
+        assert!(use_color(ColorChoice::Auto, true, Some("")));
+        assert!(!use_color(ColorChoice::Auto, true, Some("1")));
+        assert!(!use_color(ColorChoice::Auto, false, None));
+        assert!(use_color(ColorChoice::Always, false, Some("1")));
+        assert!(!use_color(ColorChoice::Never, true, None));
+    }
 }

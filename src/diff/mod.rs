@@ -1,59 +1,87 @@
-//! Differences between two versions of the manual, read from the model.
+//! Differences between versions of the manual, read from the model.
+//!
+//! Owns the answers to "what changed between version A and version B" ([`versions`]),
+//! "in which versions did this article change" ([`history`], [`step`]) and the line,
+//! word and prose diffs that `folio diff` and the build's diff pages show ([`text`],
+//! [`prose`]). Consumes [`Site`] only.
 //!
 //! Content is compared on each article's resolved source (after revision choice and
-//! only-blocks), so an only-block that differs counts as a change and an untouched
-//! revision does not. Renames are followed through `aliases`.
+//! only-blocks), so an only-block that differs counts as a change and a new revision
+//! that leaves the text alone does not. Renames are followed through `aliases` exactly
+//! as the version menu follows them ([`Site::counterpart_in`]): an article `old` in A
+//! and an article `new` in B with `old` among `new`'s aliases are one article.
 
 pub mod cli;
+pub mod prose;
+pub mod report;
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
-use similar::{ChangeTag, TextDiff};
 
 use crate::model::{ArticleId, Page, Site};
 
-/// An article named in a difference.
+/// An article as it is in one version: its slug and title there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
     pub slug: String,
     pub title: String,
 }
 
-/// A rename through `aliases`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Renamed {
-    pub from: Entry,
-    pub to: Entry,
+impl Entry {
+    fn of(p: &Page) -> Entry {
+        Entry { slug: p.id.to_string(), title: p.title.clone() }
+    }
 }
 
-/// A move in the nav tree.
+/// An article renamed through `aliases`; `slug` and `title` are those in the newer version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Renamed {
+    pub slug: String,
+    pub title: String,
+    pub from_slug: String,
+    pub from_title: String,
+}
+
+/// An article whose parent in the nav tree changed (`None`: the top level). Parents are
+/// named as they are in each version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Moved {
     pub slug: String,
     pub title: String,
-    pub from_parent: Option<String>,
-    pub to_parent: Option<String>,
+    pub from_parent: Option<Entry>,
+    pub to_parent: Option<Entry>,
 }
 
-/// A new title.
+/// An article with a new title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Retitled {
     pub slug: String,
+    pub title: String,
     pub from_title: String,
-    pub to_title: String,
 }
 
-/// Changed content, with counts of changed lines.
+/// An article whose resolved source changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Changed {
     pub slug: String,
     pub title: String,
+    /// The slug in the older version (differs from `slug` when also renamed).
+    pub from_slug: String,
+    /// The source files (revisions) that apply in each version, repository-relative.
+    pub from_file: String,
+    pub to_file: String,
+    /// Lines of the resolved source added and removed.
     pub lines_added: usize,
     pub lines_removed: usize,
 }
 
-/// What differs between built versions `from` and `to` (indexes into `Site::views`).
-/// Every list is sorted by slug.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// What differs between two built versions. An article can be in several groups (a
+/// renamed article whose text changed is in `renamed` and `changed`). Every list is
+/// sorted by slug (`removed` by the slug in the older version, the others by the slug
+/// in the newer one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VersionDiff {
     pub added: Vec<Entry>,
     pub removed: Vec<Entry>,
@@ -61,132 +89,236 @@ pub struct VersionDiff {
     pub moved: Vec<Moved>,
     pub retitled: Vec<Retitled>,
     pub changed: Vec<Changed>,
+    /// Articles in both versions that are in no group.
+    pub unchanged: usize,
 }
 
 impl VersionDiff {
     /// Whether nothing differs.
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty()
-            && self.removed.is_empty()
-            && self.renamed.is_empty()
-            && self.moved.is_empty()
-            && self.retitled.is_empty()
-            && self.changed.is_empty()
+        self.total() == 0
+    }
+
+    /// How many distinct articles are in at least one group.
+    pub fn total(&self) -> usize {
+        let mut touched: HashSet<&str> = HashSet::new();
+        touched.extend(self.added.iter().map(|e| e.slug.as_str()));
+        touched.extend(self.renamed.iter().map(|e| e.slug.as_str()));
+        touched.extend(self.moved.iter().map(|e| e.slug.as_str()));
+        touched.extend(self.retitled.iter().map(|e| e.slug.as_str()));
+        touched.extend(self.changed.iter().map(|e| e.slug.as_str()));
+        // Removed articles are not in the newer version, so they cannot collide.
+        touched.len() + self.removed.len()
     }
 }
 
-fn entry(p: &Page) -> Entry {
-    Entry { slug: p.id.to_string(), title: p.title.clone() }
+fn path_text(site: &Site, file: usize) -> String {
+    site.files.get(file).map(|f| f.path.to_string_lossy().replace('\\', "/")).unwrap_or_default()
 }
 
-/// Compares two built versions of the model.
+/// Whether two pages show different text (bodies are shared, so equal indexes are the
+/// same text; different indexes may still hold equal text).
+fn text_differs(site: &Site, a: &Page, b: &Page) -> bool {
+    a.body != b.body && !text::same_text(&site.bodies[a.body].text, &site.bodies[b.body].text)
+}
+
+/// Compares built versions `from` and `to` (indexes into [`Site::views`], `from` the
+/// older one; any two indexes work, adjacent or not).
 pub fn versions(site: &Site, from: usize, to: usize) -> VersionDiff {
-    let a = &site.views[from];
-    let b = &site.views[to];
+    let (va, vb) = (&site.views[from], &site.views[to]);
     let mut d = VersionDiff::default();
-    // Pairs of (page in a, page in b) standing for the same article.
+
+    // Pair each page of B with the page standing for the same article in A. In a valid
+    // model this is one-to-one; `used` keeps it so for any model.
+    let mut used: HashSet<&ArticleId> = HashSet::new();
     let mut pairs: Vec<(&Page, &Page)> = Vec::new();
-    for (id, pb) in &b.pages {
-        match a.pages.get(id) {
-            Some(pa) => pairs.push((pa, pb)),
-            None => {
-                let old = site
-                    .articles
-                    .get(id)
-                    .and_then(|art| art.aliases.iter().find_map(|al| a.pages.get(&ArticleId::new(al.as_str()))))
-                    .filter(|pa| !b.pages.contains_key(&pa.id));
-                match old {
-                    Some(pa) => {
-                        d.renamed.push(Renamed { from: entry(pa), to: entry(pb) });
-                        pairs.push((pa, pb));
-                    }
-                    None => d.added.push(entry(pb)),
-                }
+    for (id, pb) in &vb.pages {
+        let old = site
+            .counterpart_in(id, from)
+            .filter(|o| *o == id || !vb.pages.contains_key(*o))
+            .filter(|o| !used.contains(o))
+            .and_then(|o| va.pages.get(o));
+        match old {
+            Some(pa) => {
+                used.insert(&pa.id);
+                pairs.push((pa, pb));
             }
+            None => d.added.push(Entry::of(pb)),
         }
     }
-    let renamed_from: Vec<&str> = d.renamed.iter().map(|r| r.from.slug.as_str()).collect();
-    for (id, pa) in &a.pages {
-        if !b.pages.contains_key(id) && !renamed_from.contains(&id.as_str()) {
-            d.removed.push(entry(pa));
-        }
-    }
+    d.removed = va.pages.values().filter(|p| !used.contains(&p.id)).map(Entry::of).collect();
+
+    // Parents are compared through the pairing, so a parent that was only renamed does
+    // not move its children.
+    let a_to_b: HashMap<&ArticleId, &ArticleId> = pairs.iter().map(|(pa, pb)| (&pa.id, &pb.id)).collect();
+    let parent_entry = |view: &crate::model::VersionView, p: &ArticleId| Entry {
+        slug: p.to_string(),
+        title: view.pages.get(p).map(|pg| pg.title.clone()).unwrap_or_default(),
+    };
     for (pa, pb) in pairs {
-        let parent_a = a.nav.parent.get(&pa.id).map(|p| p.to_string());
-        let parent_b = b.nav.parent.get(&pb.id).map(|p| p.to_string());
-        if parent_a != parent_b
-            && !(parent_a.is_some()
-                && parent_a.as_deref().and_then(|p| site.aliases.get(p)).map(|x| x.to_string()) == parent_b)
-        {
+        let mut same = true;
+        if pa.id != pb.id {
+            same = false;
+            d.renamed.push(Renamed {
+                slug: pb.id.to_string(),
+                title: pb.title.clone(),
+                from_slug: pa.id.to_string(),
+                from_title: pa.title.clone(),
+            });
+        }
+        let parent_a = va.nav.parent.get(&pa.id);
+        let parent_b = vb.nav.parent.get(&pb.id);
+        let mapped = parent_a.map(|p| a_to_b.get(p).copied().unwrap_or(p));
+        if mapped != parent_b {
+            same = false;
             d.moved.push(Moved {
                 slug: pb.id.to_string(),
                 title: pb.title.clone(),
-                from_parent: parent_a,
-                to_parent: parent_b,
+                from_parent: parent_a.map(|p| parent_entry(va, p)),
+                to_parent: parent_b.map(|p| parent_entry(vb, p)),
             });
         }
         if pa.title != pb.title {
+            same = false;
             d.retitled.push(Retitled {
                 slug: pb.id.to_string(),
+                title: pb.title.clone(),
                 from_title: pa.title.clone(),
-                to_title: pb.title.clone(),
             });
         }
-        let ta = &site.bodies[pa.body].text;
-        let tb = &site.bodies[pb.body].text;
-        if pa.body != pb.body && ta != tb {
-            let (added, removed) = line_counts(ta, tb);
+        if text_differs(site, pa, pb) {
+            same = false;
+            let (lines_added, lines_removed) =
+                text::line_counts(&site.bodies[pa.body].text, &site.bodies[pb.body].text);
             d.changed.push(Changed {
                 slug: pb.id.to_string(),
                 title: pb.title.clone(),
-                lines_added: added,
-                lines_removed: removed,
+                from_slug: pa.id.to_string(),
+                from_file: path_text(site, pa.file),
+                to_file: path_text(site, pb.file),
+                lines_added,
+                lines_removed,
             });
         }
+        if same {
+            d.unchanged += 1;
+        }
     }
-    d.added.sort_by(|x, y| x.slug.cmp(&y.slug));
-    d.removed.sort_by(|x, y| x.slug.cmp(&y.slug));
-    d.renamed.sort_by(|x, y| x.to.slug.cmp(&y.to.slug));
-    d.moved.sort_by(|x, y| x.slug.cmp(&y.slug));
-    d.retitled.sort_by(|x, y| x.slug.cmp(&y.slug));
-    d.changed.sort_by(|x, y| x.slug.cmp(&y.slug));
+    // `vb.pages` is a BTreeMap, so the B-keyed lists are in slug order already.
     d
 }
 
-/// Lines added and removed from `a` to `b`.
-pub fn line_counts(a: &str, b: &str) -> (usize, usize) {
-    let diff = TextDiff::from_lines(a, b);
-    let mut added = 0;
-    let mut removed = 0;
-    for change in diff.iter_all_changes() {
-        match change.tag() {
-            ChangeTag::Insert => added += 1,
-            ChangeTag::Delete => removed += 1,
-            ChangeTag::Equal => {}
-        }
-    }
-    (added, removed)
+/// How an article's page in one built version relates to the built version before it.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    /// Not in the previous version (or the first version).
+    Added,
+    /// Renamed, retitled or changed in content since this page in the previous version.
+    Modified(&'a Page),
+    /// The same slug, title and text as this page in the previous version.
+    Same(&'a Page),
 }
 
-/// One line of a line diff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DiffLine {
-    /// `ins`, `del` or `same`.
-    pub kind: &'static str,
-    pub text: String,
+/// How article `id` in built version `vi` differs from the version before (following
+/// renames); `None` when `id` is not in version `vi`. The build writes a diff page for
+/// every [`Step::Modified`], and [`history`] lists the versions of `Added` and `Modified`.
+pub fn step<'a>(site: &'a Site, id: &ArticleId, vi: usize) -> Option<Step<'a>> {
+    let cur = site.views.get(vi)?.pages.get(id)?;
+    let prev = vi.checked_sub(1).and_then(|pi| site.counterpart_in(id, pi).and_then(|p| site.views[pi].pages.get(p)));
+    Some(match prev {
+        None => Step::Added,
+        Some(p) if p.id != cur.id || p.title != cur.title || text_differs(site, p, cur) => Step::Modified(p),
+        Some(p) => Step::Same(p),
+    })
 }
 
-/// A full line diff of two texts.
-pub fn lines(a: &str, b: &str) -> Vec<DiffLine> {
-    TextDiff::from_lines(a, b)
-        .iter_all_changes()
-        .map(|c| DiffLine {
-            kind: match c.tag() {
-                ChangeTag::Insert => "ins",
-                ChangeTag::Delete => "del",
-                ChangeTag::Equal => "same",
-            },
-            text: c.value().trim_end_matches(['\n', '\r']).to_string(),
+/// For each article, the built versions (indexes into [`Site::views`]) in which it
+/// first appeared or changed: renamed, retitled or changed in content. Renames are
+/// followed, so an article's list includes the versions in which it had another slug,
+/// and the old slug's list is the same. In any of these versions `vi`,
+/// `site.counterpart_in(id, vi)` is the slug it had there.
+pub fn history(site: &Site) -> BTreeMap<ArticleId, Vec<usize>> {
+    site.articles
+        .keys()
+        .map(|id| {
+            let versions = (0..site.views.len())
+                .filter(|&vi| {
+                    site.counterpart_in(id, vi)
+                        .and_then(|cur| step(site, cur, vi))
+                        .is_some_and(|s| matches!(s, Step::Added | Step::Modified(_)))
+                })
+                .collect();
+            (id.clone(), versions)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+
+    /// Builds the model of a small manual written to a temp dir.
+    fn site(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let mut diags = Diagnostics::new();
+        let source = crate::load::site(dir.path(), &mut diags).unwrap();
+        let site = crate::model::build(source, &mut diags);
+        assert!(!diags.has_errors(), "{:?}", diags.sorted());
+        site
+    }
+
+    const VERSIONS: [(&str, &str); 3] = [("versions/1.yaml", ""), ("versions/2.yaml", ""), ("versions/3.yaml", "")];
+
+    #[test]
+    fn a_renamed_parent_does_not_move_its_children() {
+        let mut files = VERSIONS.to_vec();
+        files.extend([
+            ("articles/old.md", "---\ntitle: Top\nuntil: \"1\"\n---\nx\n"),
+            ("articles/new.md", "---\ntitle: Top\nsince: \"2\"\naliases: [old]\n---\nx\n"),
+            ("articles/kid.md", "---\ntitle: Kid\nparent: old\n---\ny\n"),
+            ("articles/kid@2.md", "---\ntitle: Kid\nparent: new\n---\ny\n"),
+        ]);
+        let s = site(&files);
+        let d = versions(&s, 0, 1);
+        assert_eq!(d.renamed.len(), 1);
+        assert!(d.moved.is_empty(), "{:?}", d.moved);
+        assert!(d.added.is_empty() && d.removed.is_empty());
+        assert_eq!(d.unchanged, 1);
+        assert_eq!(d.total(), 1);
+    }
+
+    #[test]
+    fn history_follows_renames_both_ways() {
+        let mut files = VERSIONS.to_vec();
+        files.extend([
+            ("articles/old.md", "---\ntitle: Old\nuntil: \"1\"\n---\nx\n"),
+            ("articles/new.md", "---\ntitle: Old\nsince: \"2\"\naliases: [old]\n---\nx\n"),
+            ("articles/new@3.md", "---\ntitle: Old\n---\nchanged\n"),
+            ("articles/same.md", "---\ntitle: Same\n---\nz\n"),
+        ]);
+        let s = site(&files);
+        let h = history(&s);
+        assert_eq!(h[&ArticleId::new("new")], [0, 1, 2]);
+        assert_eq!(h[&ArticleId::new("old")], [0, 1, 2]);
+        assert_eq!(h[&ArticleId::new("same")], [0]);
+        assert!(matches!(step(&s, &ArticleId::new("new"), 1), Some(Step::Modified(p)) if p.id.as_str() == "old"));
+    }
+
+    #[test]
+    fn an_identical_revision_is_not_a_change() {
+        let mut files = VERSIONS.to_vec();
+        files.extend([
+            ("articles/a.md", "---\ntitle: A\nkeywords: [x]\n---\nsame text\n"),
+            ("articles/a@2.md", "---\ntitle: A\nkeywords: [y]\n---\nsame text\n"),
+        ]);
+        let s = site(&files);
+        assert!(versions(&s, 0, 2).is_empty());
+        assert_eq!(history(&s)[&ArticleId::new("a")], [0]);
+    }
 }

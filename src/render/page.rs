@@ -134,24 +134,10 @@ pub struct VersionCx<'a> {
     assets_from_root: BTreeMap<String, String>,
 }
 
-/// For each article, the built versions (indexes) in which it was added or changed.
+/// For each article, the built versions (indexes) in which it was added or changed,
+/// following renames: see [`crate::diff::history`].
 pub fn history(site: &Site) -> BTreeMap<ArticleId, Vec<usize>> {
-    let mut out = BTreeMap::new();
-    for id in site.articles.keys() {
-        let mut changed = Vec::new();
-        let mut prev: Option<(&str, &str)> = None;
-        for (vi, v) in site.views.iter().enumerate() {
-            let cur = v.pages.get(id).map(|p| (p.title.as_str(), site.bodies[p.body].text.as_str()));
-            if let Some(c) = cur {
-                if prev != Some(c) {
-                    changed.push(vi);
-                }
-            }
-            prev = cur;
-        }
-        out.insert(id.clone(), changed);
-    }
-    out
+    crate::diff::history(site)
 }
 
 impl<'a> VersionCx<'a> {
@@ -356,17 +342,20 @@ impl<'a> VersionCx<'a> {
         if let Some(changed) = self.history.get(id) {
             for &wi in changed {
                 let w = &self.site.views[wi].version;
+                // The slug the article had in that version (renames), and whether it
+                // had a page in the version before: then that version has a diff page.
+                let Some(there) = self.site.counterpart_in(id, wi) else { continue };
                 if self.selected[wi] {
-                    targets.push(format!("{}/{id}.html", w.path));
+                    targets.push(format!("{}/{there}.html", w.path));
                 }
-                let diff_url = (wi > 0 && self.site.views[wi - 1].pages.contains_key(id))
-                    .then(|| format!("../{}/diff/{id}.html", w.path));
+                let diff_url = (wi > 0 && self.site.counterpart_in(there, wi - 1).is_some())
+                    .then(|| format!("../{}/diff/{there}.html", w.path));
                 if let (Some(_), true) = (&diff_url, self.selected[wi]) {
-                    targets.push(format!("{}/diff/{id}.html", w.path));
+                    targets.push(format!("{}/diff/{there}.html", w.path));
                 }
                 history.push(HistoryEntry {
                     label: w.label.clone(),
-                    url: format!("../{}/{id}.html", w.path),
+                    url: format!("../{}/{there}.html", w.path),
                     current: wi == self.vi,
                     diff_url,
                 });
