@@ -1,0 +1,421 @@
+// Browser tests of the built sample manual's pages: the contents tree, the version
+// menu, the old-version banner, and the same pages with JavaScript off. Every test
+// runs over http (a local server) and from disk (file://), and fails on console
+// errors, page errors, failed requests or any request that would leave the machine.
+//
+// Run by tests/browser.rs (`cargo test`), or by hand:
+//   FOLIO_SITE=/tmp/site node --test tests/browser/
+
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import {
+  DESKTOP,
+  PHONE,
+  launchBrowser,
+  openContext,
+  screenshotDir,
+  siteDir,
+  siteMode,
+  startServer,
+  versions,
+} from './harness.mjs';
+
+const SITE = siteDir();
+const LATEST = 'manual243';
+const OLD = 'manual164';
+/** The page the tests start from, in the latest version. */
+const PAGE = `${LATEST}/portaltroubleshooting.html`;
+/** An article that starts in 17.1, so v16.4 does not have it. */
+const YOUNG = `${LATEST}/allowapplication.html`;
+/** Per-test limit; every browser action has its own 10 s limit (openContext). */
+const T = { timeout: 30_000 };
+
+const server = await startServer(SITE);
+const browser = await launchBrowser().catch(async (e) => {
+  await server.close(); // or the open server keeps this file running
+  throw e;
+});
+after(async () => {
+  await browser.close();
+  await server.close();
+});
+
+/** Runs `fn(session)` in a fresh browser context, then asserts nothing went wrong. */
+async function inContext(options, fn) {
+  const s = await openContext(browser, options);
+  try {
+    await fn(s);
+  } catch (e) {
+    if (s.problems.length) e.message += `\n(the pages also reported:\n  ${s.problems.join('\n  ')})`;
+    throw e;
+  } finally {
+    await s.close();
+  }
+  s.assertClean();
+}
+
+/** The site-relative path of the page's current address. */
+function here(mode, page) {
+  return mode.rel(page.url());
+}
+
+async function goto(mode, page, rel) {
+  const res = await page.goto(mode.url(rel));
+  if (mode.name === 'http') assert.equal(res?.status(), 200, `GET ${rel}`);
+  assert.equal(here(mode, page), rel);
+}
+
+/** Waits until folio.js has replaced the static tree with the full one. */
+async function fullTree(page) {
+  await page.locator('#tree[data-full-tree="true"]').waitFor({ state: 'attached' });
+}
+
+/** Navigation to a site-relative path (after a click). */
+async function landsOn(mode, page, rel) {
+  await page.waitForURL((u) => mode.rel(u.href) === rel);
+  await page.waitForLoadState('load');
+}
+
+/**
+ * The contents tree's rows as the reader sees them, one string per visible link:
+ * indentation by depth, then ▾ (open), ▸ (closed) or · (no toggle), the title and
+ * "[current]" for the marked page (li.current with aria-current="page").
+ */
+async function visibleTree(page) {
+  return page.$$eval('#tree a', (links) =>
+    links
+      .filter((a) => a.checkVisibility())
+      .map((a) => {
+        const li = a.closest('li');
+        let depth = 0;
+        for (let e = li; e; e = e.parentElement.closest('li')) depth++;
+        const toggle = li.querySelector(':scope > .row > button.toggle');
+        const mark = toggle ? (toggle.getAttribute('aria-expanded') === 'true' ? '▾' : '▸') : '·';
+        const current =
+          li.classList.contains('current') && a.getAttribute('aria-current') === 'page' ? ' [current]' : '';
+        return `${'  '.repeat(depth - 1)}${mark} ${a.textContent.trim()}${current}`;
+      }),
+  );
+}
+
+/** The version's whole tree, read from the nav script the page loads: [slug, title, depth][]. */
+async function navRows(mode, page) {
+  const src = await page.locator('script[src*="nav."]').getAttribute('src');
+  const rel = mode.rel(new URL(src, page.url()).href);
+  assert.ok(rel, `nav script ${src} is inside the site`);
+  const text = await readFile(path.join(SITE, rel), 'utf8');
+  return JSON.parse(text.slice(text.indexOf('=') + 1).trim().replace(/;$/, ''));
+}
+
+/**
+ * What the tree should show on page `slug`: every top-level page, and the children of
+ * each page on the path to `slug` (its ancestors and itself), with those opened.
+ * `toggles` says whether rows carry ▾/▸ (the script's tree) or · only (static tree).
+ */
+function expectedTree(rows, slug, toggles) {
+  const at = rows.findIndex((r) => r[0] === slug);
+  assert.ok(at >= 0, `${slug} is in the tree`);
+  const path = new Set([slug]);
+  for (let i = at, d = rows[at][2]; i >= 0; i--) {
+    if (rows[i][2] < d) {
+      path.add(rows[i][0]);
+      d = rows[i][2];
+    }
+  }
+  const out = [];
+  const parentOpen = [true]; // by depth: is the parent of this row shown open?
+  rows.forEach(([s, title, depth], i) => {
+    parentOpen.length = depth + 1;
+    const hasKids = rows[i + 1]?.[2] > depth;
+    const open = path.has(s);
+    parentOpen[depth + 1] = open && parentOpen[depth];
+    if (!parentOpen[depth]) return;
+    const mark = toggles && hasKids ? (open ? '▾' : '▸') : '·';
+    out.push(`${'  '.repeat(depth)}${mark} ${title}${s === slug ? ' [current]' : ''}`);
+  });
+  return out;
+}
+
+/** Breadcrumb, prev and next as rendered, as [title, site-relative target]. */
+async function pageLinks(mode, page) {
+  const abs = (a) => a.map(([t, h]) => [t, mode.rel(h)]);
+  const crumbs = await page.$$eval('.breadcrumb a', (as) => as.map((a) => [a.textContent.trim(), a.href]));
+  const last = await page.locator('.breadcrumb [aria-current="page"]').textContent();
+  const pn = await page.$$eval('.prev-next a', (as) => as.map((a) => [a.rel, a.lastChild.textContent.trim(), a.href]));
+  return {
+    crumbs: abs(crumbs),
+    last: last.trim(),
+    prev: abs(pn.filter((x) => x[0] === 'prev').map((x) => x.slice(1)))[0],
+    next: abs(pn.filter((x) => x[0] === 'next').map((x) => x.slice(1)))[0],
+  };
+}
+
+function expectedLinks(rows, slug, dir) {
+  const at = rows.findIndex((r) => r[0] === slug);
+  const crumbs = [];
+  for (let i = at, d = rows[at][2]; i >= 0; i--) {
+    if (rows[i][2] < d) {
+      crumbs.unshift([rows[i][1], `${dir}/${rows[i][0]}.html`]);
+      d = rows[i][2];
+    }
+  }
+  const link = (r) => r && [r[1], `${dir}/${r[0]}.html`];
+  return { crumbs, last: rows[at][1], prev: link(rows[at - 1]), next: link(rows[at + 1]) };
+}
+
+/** Whether the element has class `name`. */
+const hasClass = (locator, name) => locator.evaluate((e, n) => e.classList.contains(n), name);
+
+const menu = (page) => page.locator('details.version-menu');
+const menuEntry = (page, label) => menu(page).locator('li').filter({
+  has: page.getByRole('link', { name: new RegExp(`^${label.replace(/[.+]/g, '\\$&')}(\\s|$)`) }),
+});
+
+async function openMenu(page) {
+  const m = menu(page);
+  assert.equal(await m.locator('ul').isVisible(), false, 'the version menu starts closed');
+  await m.locator('summary').click();
+  assert.equal(await m.evaluate((d) => d.open), true, 'clicking the summary opens the version menu');
+  await m.locator('ul').waitFor({ state: 'visible' });
+}
+
+for (const name of ['http', 'file']) {
+  const mode = siteMode(name, SITE, server);
+
+  describe(`pages over ${name === 'http' ? 'http (127.0.0.1)' : 'file://'}`, () => {
+    it('the contents tree is built in full, opened along the path, with the current page marked', T, async () => {
+      await inContext({}, async ({ page }) => {
+        await goto(mode, page, PAGE);
+        await fullTree(page);
+        const rows = await navRows(mode, page);
+        assert.equal(await page.locator('#tree ul.tree-root').count(), 1, 'one tree root');
+        assert.ok((await page.locator('#tree .row').count()) > 0, 'the script replaced the static tree');
+        assert.deepEqual(await visibleTree(page), expectedTree(rows, 'portaltroubleshooting', true));
+
+        const current = page.locator('#tree li.current');
+        assert.equal(await current.count(), 1, 'exactly one current page in the tree');
+        assert.equal(await current.locator('a[aria-current="page"]').textContent(), 'Patient Portal Troubleshooting');
+        assert.ok(await current.isVisible());
+
+        // Breadcrumb and prev/next follow the tree order.
+        assert.deepEqual(await pageLinks(mode, page), expectedLinks(rows, 'portaltroubleshooting', LATEST));
+      });
+    });
+
+    it('a collapsed node opens and closes with its toggle, and tree links navigate', T, async () => {
+      await inContext({}, async ({ page }) => {
+        await goto(mode, page, PAGE);
+        await fullTree(page);
+        const tree = page.locator('#tree');
+        const toggle = tree.getByRole('button', { name: /\beConnector$/ });
+        const child = tree.getByRole('link', { name: 'eConnector Firewall', exact: true });
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+        assert.equal(await child.isVisible(), false, 'children of a collapsed node are hidden');
+
+        await toggle.click();
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+        await child.waitFor({ state: 'visible' });
+
+        await toggle.click();
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+        await child.waitFor({ state: 'hidden' });
+
+        await toggle.click();
+        await child.click();
+        await landsOn(mode, page, YOUNG);
+        await fullTree(page);
+        assert.deepEqual(
+          await visibleTree(page),
+          expectedTree(await navRows(mode, page), 'allowapplication', true),
+          'the new page opens the tree along its own path',
+        );
+        assert.equal(await page.locator('h1').textContent(), 'eConnector Firewall');
+      });
+    });
+
+    it('the version menu jumps to the same page in another version, and the banner leads back', T, async () => {
+      await inContext({}, async ({ page }) => {
+        const all = await versions(SITE);
+        await goto(mode, page, PAGE);
+        assert.equal(await page.locator('.old-version-banner').count(), 0, 'no banner in the latest version');
+        await openMenu(page);
+
+        const entries = menu(page).locator('li');
+        assert.equal(await entries.count(), all.length, 'one entry per version in versions.json');
+        const current = menu(page).locator('li.current');
+        assert.equal(await current.count(), 1);
+        assert.equal(await current.locator('a[aria-current="true"]').textContent(), 'v24.3');
+
+        // The external version links out; it is not followed (there is no network).
+        const external = all.filter((v) => v.url);
+        assert.ok(external.length > 0, 'the sample has an external version');
+        for (const v of external) {
+          const entry = menuEntry(page, v.label);
+          assert.ok(await hasClass(entry, 'external'), `${v.label} is marked external`);
+          assert.equal(await entry.locator('a').getAttribute('href'), v.url);
+        }
+
+        await menuEntry(page, 'v16.4').locator('a').click();
+        await landsOn(mode, page, `${OLD}/portaltroubleshooting.html`);
+        assert.equal(await page.locator('body').getAttribute('data-version'), '16.4');
+        assert.equal(await page.locator('h1').textContent(), 'Patient Portal Troubleshooting');
+        const banner = page.locator('.old-version-banner');
+        await banner.waitFor({ state: 'visible' });
+        assert.match(await banner.textContent(), /v16\.4/);
+
+        await banner.locator('a').click();
+        await landsOn(mode, page, PAGE);
+        assert.equal(await page.locator('.old-version-banner').count(), 0);
+      });
+    });
+
+    it("a menu entry for a version without the page leads to that version's home, marked missing", T, async () => {
+      await inContext({}, async ({ page }) => {
+        await goto(mode, page, YOUNG);
+        await openMenu(page);
+        const v164 = menuEntry(page, 'v16.4');
+        const v171 = menuEntry(page, 'v17.1');
+        assert.ok(await hasClass(v164, 'missing'), 'v16.4 is marked missing');
+        assert.ok(!(await hasClass(v171, 'missing')), 'v17.1 has the page');
+        assert.equal(mode.rel(await v171.locator('a').evaluate((a) => a.href)), 'manual171/allowapplication.html');
+
+        await v164.locator('a').click();
+        await landsOn(mode, page, `${OLD}/index.html`);
+        assert.equal(await page.locator('body').getAttribute('data-version'), '16.4');
+        await page.locator('.old-version-banner').waitFor({ state: 'visible' });
+      });
+    });
+
+    it('the version menu closes on Escape and on a click elsewhere', T, async () => {
+      await inContext({}, async ({ page }) => {
+        await goto(mode, page, PAGE);
+        await fullTree(page);
+        await openMenu(page);
+        await page.keyboard.press('Escape');
+        assert.equal(await menu(page).evaluate((d) => d.open), false, 'Escape closes the menu');
+        await openMenu(page);
+        await page.locator('h1').click();
+        assert.equal(await menu(page).evaluate((d) => d.open), false, 'a click elsewhere closes the menu');
+      });
+    });
+
+    it('with JavaScript off, the static tree shows the path and the version menu still works', T, async () => {
+      await inContext({ javaScriptEnabled: false }, async ({ page }) => {
+        await goto(mode, page, PAGE);
+        assert.equal(await page.locator('#tree').getAttribute('data-full-tree'), null, 'no script ran');
+        const rows = await navRows(mode, page);
+        assert.deepEqual(await visibleTree(page), expectedTree(rows, 'portaltroubleshooting', false));
+        assert.deepEqual(await pageLinks(mode, page), expectedLinks(rows, 'portaltroubleshooting', LATEST));
+
+        await openMenu(page);
+        await menuEntry(page, 'v16.4').locator('a').click();
+        await landsOn(mode, page, `${OLD}/portaltroubleshooting.html`);
+        await page.locator('.old-version-banner').waitFor({ state: 'visible' });
+        assert.deepEqual(
+          await visibleTree(page),
+          expectedTree(await navRows(mode, page), 'portaltroubleshooting', false),
+        );
+
+        // A tree link navigates too (titles differ between versions: take this one's).
+        const [, title] = (await navRows(mode, page)).find((r) => r[0] === 'portalaccess');
+        await page.locator('#tree').getByRole('link', { name: title, exact: true }).click();
+        await landsOn(mode, page, `${OLD}/portalaccess.html`);
+        assert.equal(await page.locator('#tree li.current > a[aria-current="page"]').textContent(), title);
+      });
+    });
+
+    it('on a phone the tree folds behind a Contents button, and stays open without JavaScript', T, async () => {
+      await inContext({ viewport: PHONE, isMobile: true, hasTouch: true }, async ({ page }) => {
+        await goto(mode, page, PAGE);
+        await fullTree(page);
+        const current = page.locator('#tree li.current');
+        assert.equal(await current.isVisible(), false, 'the tree is folded');
+        const button = page.getByRole('button', { name: 'Contents', exact: true });
+        assert.equal(await button.getAttribute('aria-expanded'), 'false');
+        await button.click();
+        assert.equal(await button.getAttribute('aria-expanded'), 'true');
+        await current.waitFor({ state: 'visible' });
+      });
+      await inContext({ viewport: PHONE, javaScriptEnabled: false }, async ({ page }) => {
+        await goto(mode, page, PAGE);
+        assert.ok(await page.locator('#tree li.current').isVisible(), 'without JavaScript the tree is shown');
+      });
+    });
+  });
+}
+
+describe('screenshots', () => {
+  const mode = siteMode('http', SITE, server);
+  let dir;
+  for (const [label, viewport, extra] of [
+    ['desktop', DESKTOP, {}],
+    ['phone', PHONE, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 }],
+  ]) {
+    it(`${label} ${viewport.width}x${viewport.height}`, T, async (t) => {
+      await inContext({ viewport, ...extra }, async ({ page }) => {
+        await goto(mode, page, PAGE);
+        await fullTree(page);
+        dir ??= screenshotDir();
+        const file = path.join(dir, `${label}.png`);
+        await page.screenshot({ path: file });
+        t.diagnostic(`screenshot: ${file}`);
+      });
+    });
+  }
+});
+
+/** Site-relative targets of the contents tree's links that are not files of the site. */
+async function brokenTreeLinks(mode, page) {
+  const hrefs = await page.$$eval('#tree a', (as) => as.map((a) => a.href));
+  assert.ok(hrefs.length > 0, 'the tree has links');
+  return hrefs.filter((h) => {
+    const rel = mode.rel(h);
+    return !rel || !existsSync(path.join(SITE, rel));
+  });
+}
+
+describe('tree links on every kind of page', () => {
+  const mode = siteMode('http', SITE, server);
+
+  it('article, home and changes pages link only to pages that exist', T, async () => {
+    await inContext({}, async ({ page }) => {
+      for (const rel of [PAGE, `${LATEST}/index.html`, `${LATEST}/changes.html`, `${OLD}/changes.html`]) {
+        await goto(mode, page, rel);
+        await fullTree(page);
+        assert.deepEqual(await brokenTreeLinks(mode, page), [], `tree links on ${rel}`);
+      }
+    });
+  });
+
+  // Known bug: folio.js builds tree links as `slug + ".html"`, relative to the page, so
+  // on pages one folder down (diff/<slug>.html) every tree link is a 404.
+  it('diff pages link only to pages that exist', { ...T, todo: 'folio.js tree links ignore the page depth' }, async () => {
+    await inContext({}, async ({ page }) => {
+      await goto(mode, page, PAGE);
+      const diff = await page.locator('.page-history a', { hasText: 'what changed' }).first().evaluate((a) => a.href);
+      await goto(mode, page, mode.rel(diff));
+      await fullTree(page);
+      assert.deepEqual(await brokenTreeLinks(mode, page), [], `tree links on ${mode.rel(diff)}`);
+    });
+  });
+});
+
+describe('phone layout', () => {
+  const mode = siteMode('http', SITE, server);
+
+  // Known bug: a long unbreakable word in a heading (BlobFileSTs.DownloadDocument)
+  // makes the page wider than a phone screen; folio.css has no overflow-wrap.
+  it('no page is wider than a phone screen', { ...T, todo: 'folio.css: long words overflow' }, async () => {
+    await inContext({ viewport: PHONE }, async ({ page }) => {
+      for (const rel of [PAGE, `${OLD}/portaltroubleshooting.html`, `${LATEST}/index.html`]) {
+        await goto(mode, page, rel);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= PHONE.width, `${rel} is ${width}px wide on a ${PHONE.width}px screen`);
+      }
+    });
+  });
+});
