@@ -63,6 +63,13 @@ impl ArticleId {
     }
 }
 
+// Lookups by `&str` without allocating; consistent with the derived `Ord` on the String.
+impl std::borrow::Borrow<str> for ArticleId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for ArticleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -138,15 +138,14 @@ impl Site {
 
     /// Finds an article by slug or alias.
     pub fn lookup(&self, slug: &str) -> Option<&Article> {
-        let id = ArticleId::new(slug);
-        self.articles.get(&id).or_else(|| self.aliases.get(slug).and_then(|id| self.articles.get(id)))
+        self.articles.get(slug).or_else(|| self.aliases.get(slug).and_then(|id| self.articles.get(id)))
     }
 
     /// The article a link to `slug` reaches in built version `vi`: the article with that
     /// slug if it exists there, else the article that has `slug` as an alias.
     pub fn resolve_in(&self, slug: &str, vi: usize) -> Option<&ArticleId> {
         let view = &self.views[vi];
-        if let Some((id, _)) = view.pages.get_key_value(&ArticleId::new(slug)) {
+        if let Some((id, _)) = view.pages.get_key_value(slug) {
             return Some(id);
         }
         let target = self.aliases.get(slug)?;
@@ -167,7 +166,7 @@ impl Site {
             }
         }
         let article = self.articles.get(id)?;
-        article.aliases.iter().find_map(|a| view.pages.get_key_value(&ArticleId::new(a.as_str())).map(|(k, _)| k))
+        article.aliases.iter().find_map(|a| view.pages.get_key_value(a.as_str()).map(|(k, _)| k))
     }
 
     /// "17.1..24.3" style text for the built versions in which `presence` is true.
@@ -311,38 +310,84 @@ pub fn build(source: Source, diags: &mut Diagnostics) -> Site {
         }
     }
 
+    // Positions in the ordered version list, computed once so resolving 30 versions of
+    // thousands of articles compares integers, not version names.
+    let all_ids: Vec<&VersionId> = versions.iter().map(|v| &v.id).collect();
+    let below = |name: &str| {
+        let v = VersionId::new(name);
+        all_ids.partition_point(|x| **x < v)
+    };
+    let up_to = |name: &str| {
+        let v = VersionId::new(name);
+        all_ids.partition_point(|x| **x <= v)
+    };
+    let built_pos: Vec<usize> =
+        built.iter().map(|b| all_ids.iter().position(|x| **x == b.id).expect("built versions are versions")).collect();
+    let file_start: Vec<usize> = files.iter().map(|f| f.at.as_deref().map(below).unwrap_or(0)).collect();
+    let block_ranges: Vec<Vec<(usize, usize)>> = blocks
+        .iter()
+        .map(|b| match b {
+            Some(b) => b
+                .blocks
+                .iter()
+                .map(|blk| {
+                    (
+                        blk.range.from.as_deref().map(below).unwrap_or(0),
+                        blk.range.to.as_deref().map(up_to).unwrap_or(all_ids.len()),
+                    )
+                })
+                .collect(),
+            None => Vec::new(),
+        })
+        .collect();
+    let bounds: Vec<(usize, usize)> = articles
+        .values()
+        .map(|a| {
+            (
+                a.since.as_ref().map(|s| below(s.as_str())).unwrap_or(0),
+                a.until.as_ref().map(|u| up_to(u.as_str())).unwrap_or(all_ids.len()),
+            )
+        })
+        .collect();
+
     // Resolve every version.
     let mut bodies: Vec<Body> = Vec::new();
     let mut body_ids: HashMap<(usize, Vec<bool>), usize> = HashMap::new();
     let mut views = Vec::with_capacity(built.len());
     for (vi, v) in built.iter().enumerate() {
+        let p = built_pos[vi];
         let mut pages = BTreeMap::new();
-        for a in articles.values_mut() {
-            let Some(fi) = applicable_file(a, &files, vi, &built) else {
+        for (a, &(lo, hi)) in articles.values_mut().zip(&bounds) {
+            if p < lo || p >= hi {
                 continue;
-            };
+            }
+            let mut chosen = None;
+            for &fi in &a.files {
+                if file_start[fi] <= p {
+                    chosen = Some(fi);
+                } else {
+                    break;
+                }
+            }
+            let Some(fi) = chosen else { continue };
             let f = &files[fi];
             if f.front.removed {
                 continue;
             }
             a.presence[vi] = true;
-            let Some(b) = &blocks[fi] else {
-                // Broken only-blocks: reported already; render the raw text.
-                let key = (fi, Vec::new());
-                let body = *body_ids.entry(key).or_insert_with(|| {
-                    bodies.push(Body { file: fi, text: f.body.clone(), line_map: line_map(&f.body, f.body_line) });
-                    bodies.len() - 1
-                });
-                pages.insert(a.id.clone(), page_of(a, fi, f, body));
-                continue;
-            };
-            let active: Vec<bool> = b.blocks.iter().map(|blk| range_contains(&blk.range, &v.id)).collect();
+            let active: Vec<bool> = block_ranges[fi].iter().map(|&(from, to)| from <= p && p < to).collect();
             let key = (fi, active);
             let body = match body_ids.get(&key) {
                 Some(&id) => id,
                 None => {
-                    let (text, map) = b.resolve(&f.body, &key.1);
-                    let line_map = map.into_iter().map(|l| f.body_line + l).collect();
+                    let (text, line_map) = match &blocks[fi] {
+                        Some(b) => {
+                            let (text, map) = b.resolve(&f.body, &key.1);
+                            (text, map.into_iter().map(|l| f.body_line + l).collect())
+                        }
+                        // Broken only-blocks were reported; the raw text stands in.
+                        None => (f.body.clone(), line_map(&f.body, f.body_line)),
+                    };
                     bodies.push(Body { file: fi, text, line_map });
                     body_ids.insert(key, bodies.len() - 1);
                     bodies.len() - 1
@@ -393,12 +438,6 @@ fn choose_home(config: &ManualConfig, view: &VersionView) -> Option<ArticleId> {
         }
     }
     view.nav.roots.first().cloned()
-}
-
-fn range_contains(r: &only::RangeText, v: &VersionId) -> bool {
-    let from_ok = r.from.as_ref().is_none_or(|f| VersionId::new(f.as_str()) <= *v);
-    let to_ok = r.to.as_ref().is_none_or(|t| *v <= VersionId::new(t.as_str()));
-    from_ok && to_ok
 }
 
 fn describe_known(versions: &[Version]) -> String {
@@ -625,23 +664,6 @@ fn build_article(
         aliases: aliases.map(|(a, _)| a).unwrap_or_default(),
         presence: vec![false; built.len()],
     })
-}
-
-/// The file of `a` that applies in built version `vi`, if the article exists there.
-fn applicable_file(a: &Article, files: &[ArticleFile], vi: usize, built: &[&Version]) -> Option<usize> {
-    let v = &built[vi].id;
-    if a.since.as_ref().is_some_and(|s| v < s) || a.until.as_ref().is_some_and(|u| v > u) {
-        return None;
-    }
-    let mut chosen = None;
-    for &fi in &a.files {
-        match &files[fi].at {
-            None => chosen = Some(fi),
-            Some(at) if VersionId::new(at.as_str()) <= *v => chosen = Some(fi),
-            Some(_) => break,
-        }
-    }
-    chosen
 }
 
 fn build_aliases(
