@@ -391,9 +391,8 @@ describe('tree links on every kind of page', () => {
     });
   });
 
-  // Known bug: folio.js builds tree links as `slug + ".html"`, relative to the page, so
-  // on pages one folder down (diff/<slug>.html) every tree link is a 404.
-  it('diff pages link only to pages that exist', { ...T, todo: 'folio.js tree links ignore the page depth' }, async () => {
+  // Tree links on pages one folder down (diff/<slug>.html) must climb to the version folder.
+  it('diff pages link only to pages that exist', T, async () => {
     await inContext({}, async ({ page }) => {
       await goto(mode, page, PAGE);
       const diff = await page.locator('.page-history a', { hasText: 'what changed' }).first().evaluate((a) => a.href);
@@ -407,9 +406,8 @@ describe('tree links on every kind of page', () => {
 describe('phone layout', () => {
   const mode = siteMode('http', SITE, server);
 
-  // Known bug: a long unbreakable word in a heading (BlobFileSTs.DownloadDocument)
-  // makes the page wider than a phone screen; folio.css has no overflow-wrap.
-  it('no page is wider than a phone screen', { ...T, todo: 'folio.css: long words overflow' }, async () => {
+  // A long unbreakable word in a heading (BlobFileSTs.DownloadDocument) must wrap.
+  it('no page is wider than a phone screen', T, async () => {
     await inContext({ viewport: PHONE }, async ({ page }) => {
       for (const rel of [PAGE, `${OLD}/portaltroubleshooting.html`, `${LATEST}/index.html`]) {
         await goto(mode, page, rel);

@@ -18,6 +18,8 @@
     var tree = document.getElementById("tree");
     if (!tree || !navData) return;
     var current = document.body.getAttribute("data-page");
+    // Prefix from this page to its version folder ("" or "../" on diff pages).
+    var prefix = document.body.getAttribute("data-root") || "";
     // Rebuild the hierarchy from the pre-order rows.
     var root = { children: [] }, stack = [root], bySlug = {};
     for (var i = 0; i < navData.length; i++) {
@@ -40,7 +42,7 @@
       var li = el("li"), row = el("span", "row");
       li.appendChild(row);
       var a = el("a", null, node.title);
-      a.href = node.slug + ".html";
+      a.href = prefix + node.slug + ".html";
       if (node.slug === current) { li.className = "current"; a.setAttribute("aria-current", "page"); }
       if (node.children.length) {
         var btn = el("button", "toggle");
