@@ -4,7 +4,7 @@
 #   benches/run.sh [--articles N] [--versions N] [--runs N] [--seed N]
 #                  [--one-version] [--no-hugo] [--mdbook] [--mdbook-runs N]
 #                  [--scale] [--scale-only]
-#                  [--no-build] [--folio PATH] [--json FILE]
+#                  [--no-build] [--folio PATH] [--json FILE] [--wait-idle SECONDS]
 #
 # What it does (defaults: 2,000 articles, 30 versions, 3 runs, seed 1):
 #   1. builds folio in release mode (`cargo build --release` in the repo root; skip with
@@ -33,6 +33,12 @@
 #      (--versions versions each; override the list with SCALE="500 1000") and prints a
 #      table of build time and peak memory; --scale-only skips steps 3-6.
 #
+# The machine may be shared: before each run the harness measures how idle the CPUs are
+# (over 1 s, from /proc/stat) and waits up to --wait-idle seconds (default 60, 0 = no
+# wait) for them to be >= 80% idle; the idle figure is printed per run and in the table,
+# with a warning when a run started on a busy machine (its wall time is then inflated;
+# CPU time much less so).
+#
 # --json FILE writes every measurement and summary as JSON. Needs: bash, python3,
 # GNU time (/usr/bin/time; apt-get install -y time), du, find; hugo for the comparison.
 # The machine is the project's 2-core / 24 GiB box: numbers from other machines differ.
@@ -41,7 +47,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 
-articles=2000 versions=30 runs=3 seed=1 mdbook_runs=1
+articles=2000 versions=30 runs=3 seed=1 mdbook_runs=1 wait_idle=60
 one_version=0 hugo=1 mdbook=0 scale=0 main=1 build=1 folio="" json=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -58,6 +64,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0; shift ;;
     --folio) folio=$2; build=0; shift 2 ;;
     --json) json=$2; shift 2 ;;
+    --wait-idle) wait_idle=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -141,6 +148,8 @@ measure() {
   [ "$tool" = mdbook ] && count=$mdbook_runs
   for ((i = 1; i <= count; i++)); do
     rm -rf "$out"
+    sync
+    local idle; idle=$(settle)
     t=$(mktemp)
     if ! /usr/bin/time -f '%e %U %S %M' -o "$t" "$@" >"$t.log" 2>&1; then
       log "$tool ($scope) failed; last lines of its output:"; tail -n 20 "$t.log" >&2
@@ -151,10 +160,29 @@ measure() {
     html=$(find "$out" -name '*.html' | wc -l)
     html_bytes=$(find "$out" -name '*.html' -printf '%s\n' | awk '{s+=$1} END {print s+0}')
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$scope" "$n" "$pages" "$(tail -n 1 "$t")" \
-      "$bytes" "$html" "$html_bytes" "$i" | tr ' ' '\t' >> "$results"
-    log "  $tool $scope run $i: $(awk '{printf "wall %ss cpu %.2fs rss %d MB", $1, $2+$3, $4/1024}' "$t")"
+      "$bytes" "$html" "$html_bytes" "$i" | tr ' ' '\t' | sed "s/\$/\t$idle/" >> "$results"
+    log "  $tool $scope run $i: $(awk '{printf "wall %ss cpu %.2fs rss %d MB", $1, $2+$3, $4/1024}' "$t"), cpus ${idle}% idle before"
     rm -f "$t" "$t.log"
   done
+}
+
+# idle_pct: percentage of CPU time idle over the next second, all cores
+idle_pct() {
+  local a b
+  read -r -a a < /proc/stat; sleep 1; read -r -a b < /proc/stat
+  local t1=$((a[1]+a[2]+a[3]+a[4]+a[5]+a[6]+a[7]+a[8])) t2=$((b[1]+b[2]+b[3]+b[4]+b[5]+b[6]+b[7]+b[8]))
+  local i1=$((a[4]+a[5])) i2=$((b[4]+b[5]))
+  echo $(( (100 * (i2 - i1)) / (t2 - t1 > 0 ? t2 - t1 : 1) ))
+}
+
+# settle: waits up to $wait_idle s for >= 80% idle CPUs; prints the last idle figure
+settle() {
+  local idle waited=0
+  idle=$(idle_pct)
+  while [ "$idle" -lt 80 ] && [ "$waited" -lt "$wait_idle" ]; do
+    sleep 4; waited=$((waited + 5)); idle=$(idle_pct)
+  done
+  echo "$idle"
 }
 
 out_root="$bench/out.$$"
@@ -252,7 +280,7 @@ for line in open(sys.argv[1]):
     tool, scope, n, pages, wall, user, sys_, rss, nbytes, html, html_bytes, run = f[:12]
     rows.append(dict(tool=tool, scope=scope, articles=int(n), pages=int(pages), wall=float(wall),
                      cpu=float(user) + float(sys_), rss_kb=int(rss), bytes=int(nbytes), html=int(html),
-                     html_bytes=int(html_bytes), run=int(run)))
+                     html_bytes=int(html_bytes), run=int(run), idle=int(f[12]) if len(f) > 12 else -1))
 groups = {}
 for r in rows:
     groups.setdefault((r["tool"], r["scope"], r["articles"]), []).append(r)
@@ -261,7 +289,7 @@ for (tool, scope, n), rs in groups.items():
     med = lambda k: statistics.median(r[k] for r in rs)
     s = dict(tool=tool, scope=scope, articles=n, pages=rs[0]["pages"], runs=len(rs), wall=med("wall"),
              cpu=med("cpu"), rss_mb=med("rss_kb") / 1024, bytes=int(med("bytes")), html=int(med("html")),
-             html_bytes=int(med("html_bytes")))
+             html_bytes=int(med("html_bytes")), idle_min=min(r["idle"] for r in rs))
     s["pages_per_s"] = s["pages"] / s["wall"] if s["wall"] else float("inf")
     s["bytes_per_page"] = s["bytes"] / s["pages"]
     s["html_bytes_per_page"] = s["html_bytes"] / s["pages"]
@@ -289,7 +317,8 @@ cols = [("tool", lambda s: s["tool"]),
         ("html files", lambda s: str(s["html"])),
         ("output bytes", lambda s: str(s["bytes"])),
         ("bytes/page", lambda s: f"{s['bytes_per_page']:.0f}"),
-        ("html bytes/page", lambda s: f"{s['html_bytes_per_page']:.0f}")]
+        ("html bytes/page", lambda s: f"{s['html_bytes_per_page']:.0f}"),
+        ("min idle%", lambda s: str(s["idle_min"]))]
 main = [s for s in summary if s["scope"] in ("all", "one")]
 table("== build (median of runs; pages = article pages over the versions built)", main, cols)
 
@@ -317,7 +346,13 @@ table("== folio scale curve (all versions; median of runs)", scale,
        ("cpu s", lambda s: f"{s['cpu']:.2f}"), ("peak RSS MB", lambda s: f"{s['rss_mb']:.0f}"),
        ("pages/s", lambda s: f"{s['pages_per_s']:.0f}"), ("bytes/page", lambda s: f"{s['bytes_per_page']:.0f}"),
        ("us/page", lambda s: f"{1e6 * s['wall'] / s['pages']:.0f}"),
-       ("KB RSS/page", lambda s: f"{1024 * s['rss_mb'] / s['pages']:.1f}")])
+       ("KB RSS/page", lambda s: f"{1024 * s['rss_mb'] / s['pages']:.1f}"),
+       ("min idle%", lambda s: str(s["idle_min"]))])
+busy = [s for s in summary if 0 <= s["idle_min"] < 80]
+if busy:
+    print("\nWARNING: some runs started with the CPUs less than 80% idle (other work on the machine):"
+          " their wall times are inflated; compare CPU times. Rows: "
+          + ", ".join(f"{s['tool']}/{s['scope']}/{s['articles']}" for s in busy))
 if not summary:
     print("\n(no measurements)")
 if sys.argv[2]:
