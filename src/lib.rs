@@ -11,4 +11,5 @@ pub mod index;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod serve;
 pub mod write;

@@ -44,6 +44,8 @@ enum Command {
     },
     /// Compare two versions, or one article between them.
     Diff(folio::diff::cli::DiffArgs),
+    /// Preview the manual on 127.0.0.1, rebuilding and reloading on change.
+    Serve(folio::serve::ServeArgs),
     /// Write a starter manual that builds.
     New {
         /// Folder to create.
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Build { root, out, versions } => cli::build(&BuildOptions { root, out, versions, verbosity }),
         Command::Check { root } => cli::check(&root, verbosity),
         Command::Diff(args) => folio::diff::cli::run(&args),
+        Command::Serve(args) => folio::serve::run(&args, verbosity),
         Command::New { dir } => cli::new_manual(&dir),
     };
     ExitCode::from(code as u8)
