@@ -206,8 +206,10 @@ fn exit_status_and_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "error: 'removed' is in neither 2.0 nor 3.0; it exists in 1.0\n");
 
-    // --word needs an article.
+    // --word and -U need an article.
     let out = diff(&categories(), &["1.0", "2.0", "--word"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = diff(&categories(), &["1.0", "2.0", "-U", "5"], &[]);
     assert_eq!(out.status.code(), Some(2));
 }
 

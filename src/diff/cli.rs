@@ -30,7 +30,9 @@ pub enum Format {
 pub enum ColorChoice {
     /// When stdout is a terminal and NO_COLOR is not set.
     Auto,
+    /// Also when piped.
     Always,
+    /// Plain text.
     Never,
 }
 
@@ -46,6 +48,7 @@ pub struct DiffArgs {
     /// The manual's folder.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+    /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// With SLUG: diff words of prose instead of lines.
