@@ -238,7 +238,8 @@ impl Extractor {
             }
             TagEnd::Image => {
                 if let Some((at, name)) = self.image_start.take() {
-                    if self.buf[at..].trim().is_empty() {
+                    // No alt text: the file name stands for the image.
+                    if self.buf.get(at..).is_some_and(|alt| alt.trim().is_empty()) {
                         self.buf.truncate(at);
                         self.buf.push_str(&name);
                     }
@@ -500,6 +501,29 @@ mod tests {
         let b = blocks(md);
         assert_eq!(b[2].marker.as_deref(), Some("1."));
         assert_eq!(b[4].depth, 2);
+    }
+
+    #[test]
+    fn an_image_without_alt_text_is_named_by_its_file() {
+        assert_eq!(
+            texts("See ![](images/setup.png) here.\n"),
+            [("p".to_string(), "See [Image: setup.png] here.".to_string())]
+        );
+    }
+
+    #[test]
+    fn odd_markdown_does_not_panic() {
+        for md in [
+            "![",
+            "<div>\n<!-- x",
+            "| a |\n|---|\n| ![x](y) |",
+            "* [ ] task\n* [x] done",
+            "[^1]\n\n[^1]: note",
+            "---",
+            "```\n\n```",
+        ] {
+            let _ = rows(&blocks(md), &blocks(""));
+        }
     }
 
     #[test]
