@@ -189,19 +189,46 @@ impl FxHasher {
     }
 }
 
+/// A document analysed once: its term statistics and its fragment payload. The same
+/// article text appears in many versions; preparing it once and building every
+/// version's index from the prepared documents avoids tokenizing it again per version.
+pub struct PreparedDoc {
+    terms: DocTerms,
+    fragment: String,
+    /// SHA-256 of `fragment`, so a version's build id need not hash every fragment again.
+    digest: [u8; 32],
+}
+
+/// Analyses one document for [`build_prepared`]. Pure; safe to call in parallel.
+pub fn prepare(doc: &SearchDoc) -> PreparedDoc {
+    let fragment = fragment_body(doc);
+    let digest = Sha256::digest(fragment.as_bytes()).into();
+    PreparedDoc { terms: analyze(doc), fragment, digest }
+}
+
 /// Builds one version's index. Docs arrive in nav order; a doc's id is its position.
 pub fn build(docs: &[SearchDoc]) -> SearchIndex {
-    let analyzed: Vec<DocTerms> = docs.par_iter().map(analyze).collect();
+    let prepared: Vec<PreparedDoc> = docs.par_iter().map(prepare).collect();
+    let refs: Vec<&PreparedDoc> = prepared.iter().collect();
+    build_prepared(&refs)
+}
+
+/// Builds one version's index from prepared documents, in nav order.
+pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
+    let analyzed: Vec<&DocTerms> = docs.iter().map(|d| &d.terms).collect();
     let total: u64 = analyzed.iter().map(|d| u64::from(d.len)).sum();
     let avg_len = total as f64 / analyzed.len().max(1) as f64;
     let title_lens: String = analyzed.iter().map(|d| shard::ALPHABET[d.title_len.min(63)] as char).collect();
 
     // postings in doc order: (encoded postings, last doc id)
     let mut postings: FastMap<String, (String, u32)> = FastMap::default();
-    for (id, doc) in analyzed.into_iter().enumerate() {
+    for (id, doc) in analyzed.iter().enumerate() {
         let id = u32::try_from(id).expect("fewer than 2^32 documents");
-        for (term, st) in doc.terms {
-            let entry = postings.entry(term).or_insert_with(|| (String::new(), 0));
+        for (term, st) in &doc.terms {
+            let entry = match postings.get_mut(term.as_str()) {
+                Some(e) => e,
+                None => postings.entry(term.clone()).or_insert_with(|| (String::new(), 0)),
+            };
             let delta = if entry.0.is_empty() { id } else { id - entry.1 };
             shard::push_number(&mut entry.0, delta);
             entry.0.push(shard::weight_char(st.title, st.heading, shard::body_weight(st.tf, doc.len, avg_len)));
@@ -228,13 +255,16 @@ pub fn build(docs: &[SearchDoc]) -> SearchIndex {
         .enumerate()
         .map(|(k, r)| if k == 0 { String::new() } else { shard::bound(&entries[r.start - 1].0, &entries[r.start].0) })
         .collect();
-    let fragment_bodies: Vec<String> = docs.par_iter().map(fragment_body).collect();
+    let fragment_bodies: Vec<&str> = docs.iter().map(|d| d.fragment.as_str()).collect();
 
     let mut hash = Sha256::new();
     hash.update((shard_bodies.len() as u64).to_le_bytes());
-    for body in shard_bodies.iter().chain(&fragment_bodies) {
+    for body in &shard_bodies {
         hash.update(body.as_bytes());
         hash.update([0]);
+    }
+    for d in docs {
+        hash.update(d.digest);
     }
     hash.update(bounds.join("\n").as_bytes());
     hash.update(title_lens.as_bytes());

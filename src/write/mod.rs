@@ -278,9 +278,22 @@ fn write_into(
     o.write("versions.json", json.as_bytes())?;
     w.files.push("versions.json".into());
 
-    // Search text per distinct body, extracted once and shared by every version.
-    let sections: Vec<Option<Vec<index::Section>>> =
-        bodies.par_iter().map(|b| b.as_ref().map(|r| index::extract_sections(&r.html))).collect();
+    // Search documents per distinct body (its file fixes slug, title and keywords),
+    // extracted and tokenized once and shared by every version that shows it.
+    let prepared: Vec<Option<index::PreparedDoc>> = bodies
+        .par_iter()
+        .enumerate()
+        .map(|(bi, b)| {
+            let r = b.as_ref()?;
+            let f = &site.files[site.bodies[bi].file];
+            Some(index::prepare(&index::SearchDoc {
+                url: format!("{}.html", f.slug),
+                title: f.front.title.clone().unwrap_or_default(),
+                keywords: f.front.keywords.clone(),
+                sections: index::extract_sections(&r.html),
+            }))
+        })
+        .collect();
 
     let hist = history(site);
     let total: u64 = chosen.iter().map(|&vi| site.views[vi].pages.len() as u64).sum();
@@ -387,25 +400,16 @@ fn write_into(
         changes::write(o, site, theme, &cx, bodies, &mut w)?;
 
         // The version's search index, documents in reading order.
-        let docs: Vec<index::SearchDoc> = view
-            .nav
-            .order
-            .iter()
-            .filter_map(|id| {
-                let page = &view.pages[id];
-                Some(index::SearchDoc {
-                    url: format!("{id}.html"),
-                    title: page.title.clone(),
-                    keywords: page.keywords.clone(),
-                    sections: sections[page.body].clone()?,
-                })
-            })
-            .collect();
-        for (rel, bytes) in index::build(&docs).into_files() {
+        let docs: Vec<&index::PreparedDoc> =
+            view.nav.order.iter().filter_map(|id| prepared[view.pages[id].body].as_ref()).collect();
+        for (rel, bytes) in index::build_prepared(&docs).into_files() {
             let rel = format!("{vpath}/{rel}");
             o.write(&rel, &bytes)?;
             w.files.push(rel);
         }
+        // Thousands of pages share the same link targets: keep each once.
+        w.targets.sort_unstable();
+        w.targets.dedup();
     }
 
     if let Some(base) = &site.config.base_url {
@@ -586,4 +590,39 @@ pub fn changes_into(
     let mut w = Written::default();
     changes::write(&o, site, theme, &cx, bodies, &mut w)?;
     Ok(staged(w, diags))
+}
+
+/// The search document of `site.bodies[bi]`, prepared as [`all`] prepares it (`None`
+/// when the body has no rendering). Must stay in step with `write_into`.
+pub fn search_doc(site: &Site, bodies: &[Option<RenderedBody>], bi: usize) -> Option<index::PreparedDoc> {
+    let r = bodies.get(bi)?.as_ref()?;
+    let f = &site.files[site.bodies[bi].file];
+    Some(index::prepare(&index::SearchDoc {
+        url: format!("{}.html", f.slug),
+        title: f.front.title.clone().unwrap_or_default(),
+        keywords: f.front.keywords.clone(),
+        sections: index::extract_sections(&r.html),
+    }))
+}
+
+/// Writes the search index of built version `vi` into `dir` as [`all`] does, from the
+/// prepared documents of the site's bodies (`docs[bi]` from [`search_doc`]).
+pub fn search_into(
+    dir: &Path,
+    site: &Site,
+    docs: &[Option<index::PreparedDoc>],
+    vi: usize,
+) -> Result<Staged, WriteError> {
+    let o = Out { root: dir.to_path_buf(), bytes: AtomicU64::new(0) };
+    let view = &site.views[vi];
+    let vpath = &view.version.path;
+    let prepared: Vec<&index::PreparedDoc> =
+        view.nav.order.iter().filter_map(|id| docs.get(view.pages[id].body)?.as_ref()).collect();
+    let mut staged = Staged::default();
+    for (rel, bytes) in index::build_prepared(&prepared).into_files() {
+        let rel = format!("{vpath}/{rel}");
+        o.write(&rel, &bytes)?;
+        staged.files.push(rel);
+    }
+    Ok(staged)
 }
