@@ -45,8 +45,7 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str, u32)> {
     let rest = rest.strip_prefix('\n')?;
     let yaml_start = text.len() - rest.len();
     let mut offset = yaml_start;
-    let mut line = 2u32;
-    for l in rest.split_inclusive('\n') {
+    for (line, l) in (2u32..).zip(rest.split_inclusive('\n')) {
         let trimmed = l.trim_end_matches(['\n', '\r']);
         if trimmed == "---" || trimmed == "..." {
             let yaml = &text[yaml_start..offset];
@@ -54,7 +53,6 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str, u32)> {
             return Some((yaml, body, line + 1));
         }
         offset += l.len();
-        line += 1;
     }
     None
 }

@@ -173,6 +173,8 @@ impl<'a> VersionCx<'a> {
     }
 
     /// Builds the common part of a page `depth` folders below its version folder.
+    // Each argument is one independent fact about the page; a struct would only rename them.
+    #[allow(clippy::too_many_arguments)]
     pub fn common(
         &self,
         kind: &'static str,
