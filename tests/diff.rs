@@ -213,6 +213,23 @@ fn exit_status_and_errors() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+// Bug: `folio diff ... | head` panicked with "failed printing to stdout: Broken pipe".
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let mut child = Command::new(common::bin())
+        .args(["diff", "1.0", "2.0", "revised", "--root"])
+        .arg(categories())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before folio has loaded the manual and written anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(stderr(&out), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
 #[test]
 fn article_diff_follows_renames_and_absence() {
     // By its old slug: the rename, and no text change.

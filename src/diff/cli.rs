@@ -6,7 +6,7 @@
 //! anything differs, 1 for content problems (a manual that does not load, an unknown
 //! article), 2 for usage problems (an unknown version).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -100,14 +100,13 @@ pub fn run(args: &DiffArgs) -> i32 {
     }
     let no_color = std::env::var("NO_COLOR").ok();
     let paint = Paint { enabled: use_color(args.color, std::io::stdout().is_terminal(), no_color.as_deref()) };
-    match &args.slug {
+    let output = match &args.slug {
         None => {
             let d = super::versions(&site, a, b);
             match args.format {
-                Format::Json => print!("{}", report::versions_json(&site, a, b, &d)),
-                Format::Text => print!("{}", report::versions_text(&site, a, b, &d, paint)),
+                Format::Json => report::versions_json(&site, a, b, &d),
+                Format::Text => report::versions_text(&site, a, b, &d, paint),
             }
-            EXIT_OK
         }
         Some(slug) => {
             let diff = match article(&site, slug, a, b, args.context, args.word) {
@@ -118,15 +117,29 @@ pub fn run(args: &DiffArgs) -> i32 {
                 }
             };
             match args.format {
-                Format::Json => print!("{}", diff.json()),
+                Format::Json => diff.json(),
                 Format::Text => {
                     if !diff.changed {
                         eprintln!("'{}' is the same in {} and {}", diff.slug, diff.from.name, diff.to.name);
                     }
-                    print!("{}", diff.text(paint));
+                    diff.text(paint)
                 }
             }
-            EXIT_OK
+        }
+    };
+    emit(&output)
+}
+
+/// Writes the output to stdout. A reader that stops early (`folio diff ... | head`) is
+/// not an error; another write failure is.
+fn emit(output: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(output.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            EXIT_CONTENT
         }
     }
 }
