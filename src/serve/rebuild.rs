@@ -36,6 +36,7 @@ use super::http::Hub;
 use super::watch::Batch;
 use crate::cli::Verbosity;
 use crate::diag::{Diagnostics, Location};
+use crate::index::PreparedDoc;
 use crate::model::only::{self, OnlyBlocks};
 use crate::model::{ArticleId, Body, PerVersion, Site, VersionId, VersionView};
 use crate::render::markdown::{self, RenderedBody};
@@ -50,6 +51,8 @@ struct Current {
     theme: Theme,
     /// Rendered bodies, aligned with `site.bodies`.
     bodies: Vec<Option<RenderedBody>>,
+    /// Search documents of the bodies, aligned with `site.bodies`; made when first needed.
+    docs: Vec<Option<PreparedDoc>>,
     /// "Changed in" versions per article, as pages show them.
     hist: BTreeMap<ArticleId, Vec<usize>>,
     /// The raw front matter of each article file as `site` holds it, by repository path.
@@ -69,6 +72,8 @@ struct Pending {
     articles: BTreeSet<ArticleId>,
     /// Versions whose `changes.html` and diff pages to re-render.
     changes: BTreeSet<VersionId>,
+    /// Versions whose search index to rebuild.
+    search: BTreeSet<VersionId>,
     /// Media files (paths under `articles/`) to copy again.
     media: BTreeSet<String>,
 }
@@ -79,6 +84,7 @@ impl Pending {
         self.versions.extend(other.versions);
         self.articles.extend(other.articles);
         self.changes.extend(other.changes);
+        self.search.extend(other.search);
         self.media.extend(other.media);
     }
 
@@ -269,7 +275,7 @@ impl Builder {
             Some(o) => self.pending.merge(compare(&o.site, &site)),
             None => self.pending.full = true,
         }
-        let (bodies, rendered) = render_cached(&site, old, diags);
+        let (bodies, docs, rendered) = render_cached(&site, old, diags);
         timings.lap(if rendered == 0 { "markdown (all cached)" } else { "markdown" }, &mut t);
         let all: Vec<usize> = (0..site.views.len()).collect();
         links::check(&site, &bodies, &all, diags);
@@ -281,7 +287,7 @@ impl Builder {
         if !diags.has_errors() {
             self.model_stale = false;
         }
-        self.cur = Some(Current { site, theme, bodies, hist, yaml, by_path });
+        self.cur = Some(Current { site, theme, bodies, docs, hist, yaml, by_path });
     }
 
     /// The fast path: redoes the bodies of the changed article files in the current model
@@ -308,12 +314,20 @@ impl Builder {
             let done = apply_patch(cur, p);
             check_all |= done.headings_changed;
             if !done.changed.is_empty() {
-                for id in renamed_with(&cur.site, &done.id) {
-                    pending.articles.insert(id);
-                }
+                let related = renamed_with(&cur.site, &done.id);
                 for &vi in &done.changed {
-                    pending.changes_around(&cur.site, vi);
+                    pending.search.insert(cur.site.views[vi].version.id.clone());
+                    if related.len() > 1 {
+                        // Renames pair pages across slugs: keep to the simple rule.
+                        pending.changes_around(&cur.site, vi);
+                    }
                 }
+                if related.len() == 1 {
+                    for &vi in &done.changes {
+                        pending.changes.insert(cur.site.views[vi].version.id.clone());
+                    }
+                }
+                pending.articles.extend(related);
             }
             pages.extend(done.pages.into_iter().map(|vi| (vi, done.id.clone())));
         }
@@ -403,6 +417,7 @@ impl Builder {
         self.note_files(&staged.files);
         for id in &whole_ids {
             self.pending.changes.remove(id);
+            self.pending.search.remove(id);
         }
         self.pending.versions.clear();
         self.pending.articles.clear();
@@ -413,17 +428,15 @@ impl Builder {
         } else {
             self.hub.reload(Some(&html));
         }
-        Some(if whole.is_empty() {
-            format!("{} page{}", staged.pages, plural(staged.pages))
-        } else {
-            format!(
-                "{} page{} ({} whole version{})",
-                staged.pages,
-                plural(staged.pages),
-                whole.len(),
-                plural(whole.len())
-            )
-        })
+        let mut summary = format!("{} page{}", staged.pages, plural(staged.pages));
+        if !whole.is_empty() {
+            summary.push_str(&format!(" ({} whole version{})", whole.len(), plural(whole.len())));
+        }
+        let media = staged.files.iter().filter(|f| f.starts_with("media/")).count();
+        if media > 0 {
+            summary.push_str(&format!(", {media} media file{}", plural(media)));
+        }
+        Some(summary)
     }
 
     /// Renders the pending versions, article pages and media into `stage`; returns what
@@ -559,9 +572,12 @@ impl Builder {
         Some(format!("built {n} version{}, {} pages", plural(n), stats.pages))
     }
 
-    /// Whether deferred work (changes pages) waits.
+    /// Whether deferred work (changes pages, search indexes) waits.
     pub fn has_deferred(&self) -> bool {
-        self.ok && !self.pending.full && !self.pending.changes.is_empty() && self.cur.is_some()
+        self.ok
+            && !self.pending.full
+            && (!self.pending.changes.is_empty() || !self.pending.search.is_empty())
+            && self.cur.is_some()
     }
 
     /// Writes the deferred `changes.html` and diff pages, one version at a time, stopping
@@ -571,13 +587,29 @@ impl Builder {
         let Some(served) = self.served_dir() else { return };
         let mut html = Vec::new();
         let mut versions = 0;
-        let todo: Vec<VersionId> = self.pending.changes.iter().cloned().collect();
-        for vid in todo {
+        let mut searches = 0;
+        let todo: Vec<(bool, VersionId)> = (self.pending.changes.iter().map(|v| (false, v.clone())))
+            .chain(self.pending.search.iter().map(|v| (true, v.clone())))
+            .collect();
+        for (search, vid) in todo {
             if interrupted() {
                 break;
             }
             let mut diags = Diagnostics::new();
-            match self.write_changes(&vid, &served, &mut diags) {
+            let done = if search {
+                match self.write_search(&vid, &served, &mut diags, interrupted) {
+                    Some(false) => break,
+                    other => other.map(|_| Vec::new()),
+                }
+            } else {
+                self.write_changes(&vid, &served, &mut diags)
+            };
+            match done {
+                Some(written) if search => {
+                    html.extend(written);
+                    searches += 1;
+                    self.pending.search.remove(&vid);
+                }
                 Some(written) => {
                     html.extend(written);
                     versions += 1;
@@ -597,13 +629,79 @@ impl Builder {
         if !html.is_empty() {
             self.hub.reload(Some(&html));
         }
-        if versions > 0 && self.verbosity == Verbosity::Verbose {
+        if versions + searches > 0 && self.verbosity == Verbosity::Verbose {
             eprintln!(
-                "  updated what-changed pages of {versions} version{} in {}",
+                "  then what-changed pages of {versions} version{} and search indexes of {searches} in {}",
                 plural(versions),
                 human_ms(start.elapsed().as_secs_f64() * 1000.0)
             );
         }
+    }
+
+    /// Rebuilds the search index of one version: `Some(true)` when done, `Some(false)`
+    /// when `interrupted` stopped it (what was prepared is kept), `None` on failure.
+    fn write_search(
+        &mut self,
+        vid: &VersionId,
+        served: &Path,
+        diags: &mut Diagnostics,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Option<bool> {
+        let cur = self.cur.as_mut()?;
+        let Some(vi) = cur.site.view_index(vid) else { return Some(true) };
+        let view = &cur.site.views[vi];
+        let vpath = view.version.path.clone();
+        let missing: BTreeSet<usize> =
+            view.pages.values().map(|p| p.body).filter(|&b| cur.docs.get(b).is_some_and(|d| d.is_none())).collect();
+        let missing: Vec<usize> = missing.into_iter().collect();
+        // The first index of a session prepares every document: in slices, so that an
+        // edit arriving meanwhile is not kept waiting.
+        for chunk in missing.chunks(256) {
+            if interrupted() {
+                return Some(false);
+            }
+            let made: Vec<Option<PreparedDoc>> =
+                chunk.par_iter().map(|&bi| write::search_doc(&cur.site, &cur.bodies, bi)).collect();
+            for (&bi, doc) in chunk.iter().zip(made) {
+                cur.docs[bi] = doc;
+            }
+        }
+        self.seq += 1;
+        let stage = self.tmp.join(format!("stage-{}", self.seq));
+        let cur = self.cur.as_ref()?;
+        let staged = fs::create_dir_all(&stage)
+            .map_err(|e| write::WriteError(format!("{}: {e}", stage.display())))
+            .and_then(|_| write::search_into(&stage, &cur.site, &cur.docs, vi));
+        let result = match staged {
+            Ok(staged) => {
+                let prefix = format!("{vpath}/search/");
+                let stale: Vec<String> = self
+                    .files
+                    .iter()
+                    .filter(|f| f.starts_with(&prefix) && !staged.files.contains(f))
+                    .cloned()
+                    .collect();
+                match move_into(&stage, served, &staged.files, &stale) {
+                    Ok(()) => Some((staged, stale)),
+                    Err(e) => {
+                        diags.error(Location::file(served), format!("cannot update the served site: {e}"));
+                        self.pending.full = true;
+                        None
+                    }
+                }
+            }
+            Err(e) => {
+                diags.error(Location::file(&stage), e.to_string());
+                None
+            }
+        };
+        let _ = fs::remove_dir_all(&stage);
+        let (staged, stale) = result?;
+        for f in &stale {
+            self.files.remove(f);
+        }
+        self.note_files(&staged.files);
+        Some(true)
     }
 
     /// Rewrites the changes pages of one version; the HTML files written, or `None` on
@@ -812,6 +910,9 @@ struct Patched {
     pages: Vec<usize>,
     /// Those of them whose text changed.
     changed: Vec<usize>,
+    /// Built versions whose `changes.html` may show the article differently: where it
+    /// differs from the version before, before or after the edit (renames aside).
+    changes: Vec<usize>,
     /// A heading id appeared or went in some version (links into the page may break).
     headings_changed: bool,
 }
@@ -863,6 +964,20 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
         }
         headings_changed |= ids_of(cur.bodies[old].as_ref()) != ids_of(Some(&rendered[k]));
     }
+    // The article's text in each version, before and after.
+    let before: Vec<Option<&str>> =
+        site.views.iter().map(|v| v.pages.get(&id).map(|p| site.bodies[p.body].text.as_str())).collect();
+    let mut after = before.clone();
+    for &(vi, _, k) in &plan {
+        after[vi] = Some(texts[k].0.as_str());
+    }
+    let changes: Vec<usize> = (1..site.views.len())
+        .filter(|&vi| {
+            let same_before = before[vi - 1].is_some() && before[vi - 1] == before[vi];
+            let same_after = after[vi - 1].is_some() && after[vi - 1] == after[vi];
+            (before[vi - 1], before[vi]) != (after[vi - 1], after[vi]) && !(same_before && same_after)
+        })
+        .collect();
 
     // Reuse the file's old slots (no other file's pages use them), append the rest.
     let mut free: Vec<usize> = plan.iter().map(|(_, old, _)| *old).collect::<BTreeSet<_>>().into_iter().collect();
@@ -874,11 +989,13 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
             Some(s) => {
                 cur.site.bodies[s] = body;
                 cur.bodies[s] = Some(r);
+                cur.docs[s] = None;
                 slot_of.push(s);
             }
             None => {
                 cur.site.bodies.push(body);
                 cur.bodies.push(Some(r));
+                cur.docs.push(None);
                 slot_of.push(cur.site.bodies.len() - 1);
             }
         }
@@ -888,6 +1005,7 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
         cur.site.bodies[s].text = String::new();
         cur.site.bodies[s].line_map = Vec::new();
         cur.bodies[s] = None;
+        cur.docs[s] = None;
     }
     let mut pages = Vec::with_capacity(plan.len());
     for (vi, _, k) in plan {
@@ -897,7 +1015,7 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
         pages.push(vi);
     }
     cur.site.files[p.fi].body = p.body;
-    Patched { id, pages, changed, headings_changed }
+    Patched { id, pages, changed, changes, headings_changed }
 }
 
 /// Renders one resolved text of file `fi` as `render::bodies` does.
@@ -914,7 +1032,12 @@ fn render_text(site: &Site, fi: usize, text: &str, assets: &HashSet<&str>) -> Re
 /// Renders every body the site's pages use, taking those whose file and text are
 /// unchanged from `old` (when links and media resolve the same way there). Returns the
 /// bodies and how many were rendered anew; problems go into `diags`.
-fn render_cached(site: &Site, old: Option<Current>, diags: &mut Diagnostics) -> (Vec<Option<RenderedBody>>, usize) {
+#[allow(clippy::type_complexity)]
+fn render_cached(
+    site: &Site,
+    old: Option<Current>,
+    diags: &mut Diagnostics,
+) -> (Vec<Option<RenderedBody>>, Vec<Option<PreparedDoc>>, usize) {
     let mut used = vec![false; site.bodies.len()];
     for v in &site.views {
         for p in v.pages.values() {
@@ -922,6 +1045,7 @@ fn render_cached(site: &Site, old: Option<Current>, diags: &mut Diagnostics) -> 
         }
     }
     let mut out: Vec<Option<RenderedBody>> = vec![None; site.bodies.len()];
+    let mut docs: Vec<Option<PreparedDoc>> = (0..site.bodies.len()).map(|_| None).collect();
     if let Some(mut old) = old {
         let same_assets = old.site.assets.iter().map(|a| &a.rel).eq(site.assets.iter().map(|a| &a.rel));
         if same_assets && old.site.aliases == site.aliases {
@@ -942,6 +1066,11 @@ fn render_cached(site: &Site, old: Option<Current>, diags: &mut Diagnostics) -> 
                     Some(&first) => out[first].clone(),
                     None => {
                         moved.insert(oi, i);
+                        // A search document also holds the file's slug, title and keywords.
+                        let (of, nf) = (&old.site.files[old.site.bodies[oi].file], &site.files[b.file]);
+                        if of.slug == nf.slug && of.front == nf.front {
+                            docs[i] = old.docs[oi].take();
+                        }
                         old.bodies[oi].take()
                     }
                 };
@@ -970,7 +1099,7 @@ fn render_cached(site: &Site, old: Option<Current>, diags: &mut Diagnostics) -> 
     }
     let ids: Vec<&VersionId> = site.views.iter().map(|v| &v.version.id).collect();
     per.finish(&ids, diags);
-    (out, rendered)
+    (out, docs, rendered)
 }
 
 /// Whether every cross-link of article `id`'s page in version `vi` reaches a page and
@@ -1071,6 +1200,7 @@ fn compare(old: &Site, new: &Site) -> Pending {
             if !same {
                 differs = true;
                 p.changes_around(new, vi);
+                p.search.insert(new.views[vi].version.id.clone());
             }
         }
         if differs {
@@ -1156,17 +1286,19 @@ mod tests {
     fn the_fast_path_matches_the_full_model() {
         let (dir, site0) = site(&BASE);
         let theme = Theme::load(&site0.theme, &mut Diagnostics::new());
-        let (bodies, _) = render_cached(&site0, None, &mut Diagnostics::new());
+        let (bodies, docs, _) = render_cached(&site0, None, &mut Diagnostics::new());
         let hist = history(&site0);
         let yaml = read_yaml(dir.path(), &site0);
         let by_path = site0.files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect();
-        let mut cur = Current { site: site0, theme, bodies, hist, yaml, by_path };
+        let mut cur = Current { site: site0, theme, bodies, docs, hist, yaml, by_path };
         let edited = "---\ntitle: A\n---\nalpha\n<!-- only 3.. -->\nnew in 3\n<!-- /only -->\n## H {#h}\n";
         fs::write(dir.path().join("articles/a.md"), edited).unwrap();
         let patch = eligible(dir.path(), &cur, Path::new("articles/a.md")).expect("body-only edit");
         let done = apply_patch(&mut cur, patch);
         assert_eq!(done.pages, [0, 1, 2]);
         assert_eq!(done.changed, [0, 1, 2]);
+        // 1 -> 2: "new in 2" appeared, and no longer does; 2 -> 3: "new in 3" appears.
+        assert_eq!(done.changes, [1, 2]);
         assert!(done.headings_changed);
 
         let mut diags = Diagnostics::new();
