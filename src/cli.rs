@@ -141,7 +141,11 @@ pub fn build(opts: &BuildOptions) -> i32 {
             if b.length() != Some(total) {
                 b.set_length(total);
             }
-            b.set_position(done);
+            // Pages finish in parallel and report out of order: never step back (the
+            // bar would flicker and its ETA jump to 0s).
+            if done > b.position() {
+                b.set_position(done);
+            }
         }
     };
     let t = Instant::now();
