@@ -8,7 +8,7 @@
 //! ```text
 //! search/meta.js      __S.meta({"v":ID,"n":docs,"b":[lower bound of each term shard],"l":title lengths})
 //! search/t/<k>.js     __S.t(ID,k,"term\nterm…","postings\npostings…")
-//! search/f/<doc>.js   __S.f(ID,doc,[url,title,[[anchor,heading,text],…]])
+//! search/f/<doc>.js   __S.f([url,title,[[anchor,heading,text],…]])
 //! ```
 //!
 //! * Terms (see [`tokenize`]) are sorted in JavaScript string order and cut into
@@ -16,6 +16,9 @@
 //!   lower bound, so the runtime maps a term or prefix to its shard without a request.
 //! * Postings are per document, not per position (see [`shard`] for the encoding).
 //! * One fragment file per document holds what results display: URL, title, sections.
+//!   It names neither the version nor the document (the runtime knows which script it
+//!   loaded), so the same article text gives the same bytes in every version and the
+//!   writer stores it once, hard-linking the other versions' copies.
 //! * `l` has one [`shard::ALPHABET`] digit per document: how many distinct query
 //!   terms its title has (capped at 63), so a query that is exactly a title can rank
 //!   that page first without loading anything else.
@@ -29,8 +32,8 @@
 //! **Cache busting.** `ID` is the first 16 hex digits of a SHA-256 over every shard
 //! and fragment payload. The runtime requests shards and fragments as
 //! `t/<k>.js?v=ID`, so a cached file from another build is never used. `meta.js`
-//! keeps a fixed name (pages name it without knowing the build); each shard and
-//! fragment repeats `ID`, and when it differs from the loaded meta the runtime reloads
+//! keeps a fixed name (pages name it without knowing the build); each shard repeats
+//! `ID`, and when it differs from the loaded meta the runtime reloads
 //! `meta.js?v=<new ID>` and runs the query again. Same input, same bytes.
 
 mod extract;
@@ -206,14 +209,30 @@ pub fn prepare(doc: &SearchDoc) -> PreparedDoc {
     PreparedDoc { terms: analyze(doc), fragment, digest }
 }
 
-/// Builds one version's index. Docs arrive in nav order; a doc's id is its position.
+impl PreparedDoc {
+    /// The bytes of this document's fragment file (`search/f/<doc>.js`): the same in
+    /// every version, whatever the document's number there.
+    pub fn fragment_file(&self) -> Vec<u8> {
+        format!("__S.f({});\n", self.fragment).into_bytes()
+    }
+}
+
+/// Builds one version's index, fragments included. Docs arrive in nav order; a doc's
+/// id is its position.
 pub fn build(docs: &[SearchDoc]) -> SearchIndex {
     let prepared: Vec<PreparedDoc> = docs.par_iter().map(prepare).collect();
     let refs: Vec<&PreparedDoc> = prepared.iter().collect();
-    build_prepared(&refs)
+    let mut index = build_prepared(&refs);
+    for (doc, p) in prepared.iter().enumerate() {
+        index.files.push((format!("search/f/{doc}.js"), p.fragment_file()));
+    }
+    index.files.sort_by(|a, b| a.0.cmp(&b.0));
+    index
 }
 
-/// Builds one version's index from prepared documents, in nav order.
+/// Builds one version's index from prepared documents, in nav order: `meta.js` and the
+/// term shards. The fragment of document `n` is `docs[n].fragment_file()`, written to
+/// `search/f/<n>.js` by the caller (who can share identical files between versions).
 pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
     let analyzed: Vec<&DocTerms> = docs.iter().map(|d| &d.terms).collect();
     let total: u64 = analyzed.iter().map(|d| u64::from(d.len)).sum();
@@ -255,8 +274,6 @@ pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
         .enumerate()
         .map(|(k, r)| if k == 0 { String::new() } else { shard::bound(&entries[r.start - 1].0, &entries[r.start].0) })
         .collect();
-    let fragment_bodies: Vec<&str> = docs.iter().map(|d| d.fragment.as_str()).collect();
-
     let mut hash = Sha256::new();
     hash.update((shard_bodies.len() as u64).to_le_bytes());
     for body in &shard_bodies {
@@ -275,7 +292,7 @@ pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
     });
     let id = js_string(&build_id);
 
-    let mut files = Vec::with_capacity(1 + shard_bodies.len() + fragment_bodies.len());
+    let mut files = Vec::with_capacity(1 + shard_bodies.len());
     let bounds_js: Vec<String> = bounds.iter().map(|b| js_string(b)).collect();
     files.push((
         "search/meta.js".to_string(),
@@ -288,9 +305,6 @@ pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
     ));
     for (k, body) in shard_bodies.iter().enumerate() {
         files.push((format!("search/t/{k}.js"), format!("__S.t({id},{k},{body});\n").into_bytes()));
-    }
-    for (doc, body) in fragment_bodies.iter().enumerate() {
-        files.push((format!("search/f/{doc}.js"), format!("__S.f({id},{doc},{body});\n").into_bytes()));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     SearchIndex { build_id, files }
@@ -368,7 +382,7 @@ mod tests {
         assert_eq!(file(&files, "search/meta.js"), meta);
         assert_eq!(
             file(&files, "search/f/1.js"),
-            format!("__S.f(\"{id}\",1,[\"b.html\",\"Firewall\",[[\"\",\"\",\"Open port 80.\"]]]);\n")
+            "__S.f([\"b.html\",\"Firewall\",[[\"\",\"\",\"Open port 80.\"]]]);\n"
         );
         let shard = file(&files, "search/t/0.js");
         assert!(shard.starts_with(&format!("__S.t(\"{id}\",0,\"80\\nfirewall\\nopen\\nport\\nprinter\\nset\\nup\",")));

@@ -7,12 +7,14 @@
 //! the writer can check them against what it wrote.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use minijinja::Value;
 use serde::Serialize;
 
 use crate::model::{ArticleId, Site, VersionView};
 
+use super::templates::escape_html;
 use super::RenderedBody;
 
 /// A titled link.
@@ -22,27 +24,51 @@ pub struct Link {
     pub url: String,
 }
 
-/// A node of the static nav tree in a page.
-#[derive(Debug, Clone, Serialize)]
-pub struct NavNode {
-    pub title: String,
-    pub url: String,
-    pub current: bool,
-    pub open: bool,
-    pub children: Vec<NavNode>,
+/// Writes the static tree of one page.
+struct TreeWriter<'t, 'a> {
+    cx: &'t VersionCx<'a>,
+    /// The page's ancestors and the page itself, root first.
+    path: &'t [ArticleId],
+    current: Option<&'t ArticleId>,
+    root: &'t str,
+    vpath: &'t str,
 }
 
-/// One entry of the version menu.
-#[derive(Debug, Clone, Serialize)]
-pub struct MenuEntry {
-    pub id: String,
-    pub label: String,
-    pub url: String,
-    pub status: String,
-    pub current: bool,
-    /// The page does not exist there; the link goes to that version's home.
-    pub missing: bool,
-    pub external: bool,
+impl TreeWriter<'_, '_> {
+    /// Lists `ids` (the nodes at `depth`); the node on the path gets its children
+    /// nested inside it, depth-first.
+    fn level(&self, ids: &[ArticleId], depth: usize, s: &mut String, targets: &mut Vec<String>) {
+        let (root, vpath) = (self.root, self.vpath);
+        for id in ids {
+            targets.push(format!("{vpath}/{id}.html"));
+            let on_path = self.path.get(depth) == Some(id);
+            let current = Some(id) == self.current;
+            s.push('\n');
+            s.push_str(if current {
+                "<li class=\"current open\">"
+            } else if on_path {
+                "<li class=\"open\">"
+            } else {
+                "<li>"
+            });
+            let _ = write!(s, "<a href=\"{root}{id}.html\"");
+            if current {
+                s.push_str(" aria-current=\"page\"");
+            }
+            s.push('>');
+            s.push_str(&escape_html(&self.cx.view().pages[id].title));
+            s.push_str("</a>");
+            if on_path {
+                let kids = self.cx.view().nav.children_of(id);
+                if !kids.is_empty() {
+                    s.push_str("<ul>");
+                    self.level(kids, depth + 1, s, targets);
+                    s.push_str("</ul>");
+                }
+            }
+            s.push_str("</li>");
+        }
+    }
 }
 
 /// The old-version banner.
@@ -94,10 +120,12 @@ pub struct Common {
     site_root: String,
     assets: BTreeMap<String, String>,
     nav_script: String,
-    versions: Vec<MenuEntry>,
+    /// The version menu's `<ul>` (safe HTML).
+    versions_html: Value,
     banner: Option<Banner>,
     canonical: Option<String>,
-    nav: Vec<NavNode>,
+    /// The static tree's `<ul class="tree-root">` (safe HTML).
+    nav_html: Value,
 }
 
 /// The context of an article page.
@@ -192,35 +220,7 @@ impl<'a> VersionCx<'a> {
         let latest_vi = site.views.len() - 1;
         let vpath = self.version_path();
 
-        let mut versions = Vec::with_capacity(site.versions.len());
-        for v in site.versions.iter().rev() {
-            if let Some(url) = &v.url {
-                versions.push(MenuEntry {
-                    id: v.id.to_string(),
-                    label: v.label.clone(),
-                    url: url.clone(),
-                    status: v.status.clone(),
-                    current: false,
-                    missing: false,
-                    external: true,
-                });
-                continue;
-            }
-            let Some(wi) = site.view_index(&v.id) else { continue };
-            let (file, missing) = self.resolve_in(wi, target);
-            if self.selected[wi] {
-                targets.push(format!("{}/{file}", v.path));
-            }
-            versions.push(MenuEntry {
-                id: v.id.to_string(),
-                label: v.label.clone(),
-                url: format!("{site_root}{}/{file}", v.path),
-                status: v.status.clone(),
-                current: wi == self.vi,
-                missing,
-                external: false,
-            });
-        }
+        let versions_html = Value::from_safe_string(self.menu_html(target, &site_root, targets));
 
         let banner = (self.vi != latest_vi).then(|| {
             let (file, missing) = self.resolve_in(latest_vi, target);
@@ -242,7 +242,7 @@ impl<'a> VersionCx<'a> {
             }
         });
 
-        let nav = self.nav(current, &root, targets);
+        let nav_html = Value::from_safe_string(self.tree_html(current, &root, targets));
         Common {
             site: BTreeMap::from([
                 ("title", Some(site.config.title.clone())),
@@ -263,10 +263,10 @@ impl<'a> VersionCx<'a> {
             nav_script: format!("{root}{}", self.nav_script),
             root,
             site_root,
-            versions,
+            versions_html,
             banner,
             canonical,
-            nav,
+            nav_html,
         }
     }
 
@@ -282,43 +282,71 @@ impl<'a> VersionCx<'a> {
         }
     }
 
-    /// The static tree: top level, opened along the path to `current`, plus its children.
-    fn nav(&self, current: Option<&ArticleId>, root: &str, targets: &mut Vec<String>) -> Vec<NavNode> {
+    /// The version menu's list: every version, newest first, linking to this page's
+    /// counterpart there (or that version's home, marked `missing`); external versions
+    /// link to their URL. Built here rather than in a template: it is on every one of
+    /// tens of thousands of pages.
+    fn menu_html(&self, target: Target<'_>, site_root: &str, targets: &mut Vec<String>) -> String {
+        let site = self.site;
+        let mut s = String::with_capacity(64 * site.versions.len());
+        s.push_str("<ul>");
+        let mut wi = site.views.len();
+        for v in site.versions.iter().rev() {
+            s.push_str("\n      ");
+            if let Some(url) = &v.url {
+                s.push_str("<li class=\"external\"><a href=\"");
+                s.push_str(&escape_html(url));
+                s.push_str("\">");
+                s.push_str(&escape_html(&v.label));
+                s.push_str(" <small>(external)</small></a></li>");
+                continue;
+            }
+            wi -= 1;
+            let (file, missing) = self.resolve_in(wi, target);
+            if self.selected[wi] {
+                targets.push(format!("{}/{file}", v.path));
+            }
+            let current = wi == self.vi;
+            s.push_str(if current {
+                "<li class=\"current\">"
+            } else if missing {
+                "<li class=\"missing\">"
+            } else {
+                "<li>"
+            });
+            let _ = write!(s, "<a href=\"{site_root}{}/{file}\"", v.path);
+            if current {
+                s.push_str(" aria-current=\"true\"");
+            }
+            s.push('>');
+            s.push_str(&escape_html(&v.label));
+            if missing {
+                s.push_str(" <small>(not in this version: its home)</small>");
+            }
+            s.push_str("</a></li>");
+        }
+        s.push_str("\n    </ul>");
+        s
+    }
+
+    /// The static tree: top level, opened along the path to `current`, plus its
+    /// children, as nested `<ul>`; `li.open` on the path, `li.current` on the page.
+    fn tree_html(&self, current: Option<&ArticleId>, root: &str, targets: &mut Vec<String>) -> String {
         let view = self.view();
         let mut path: Vec<ArticleId> = match current {
             Some(c) if view.pages.contains_key(c) => view.nav.ancestors(c),
             _ => Vec::new(),
         };
-        if let Some(c) = current {
+        if let Some(c) = current.filter(|c| view.pages.contains_key(*c)) {
             path.push(c.clone());
         }
         let vpath = self.version_path();
-        let make = |ids: &[ArticleId], targets: &mut Vec<String>| -> Vec<NavNode> {
-            ids.iter()
-                .map(|id| {
-                    targets.push(format!("{vpath}/{id}.html"));
-                    NavNode {
-                        title: view.pages[id].title.clone(),
-                        url: format!("{root}{id}.html"),
-                        current: Some(id) == current,
-                        open: path.contains(id),
-                        children: Vec::new(),
-                    }
-                })
-                .collect()
-        };
-        let mut top = make(&view.nav.roots, targets);
-        // Walk down the path, filling in the children of each open node.
-        let mut level: &mut Vec<NavNode> = &mut top;
-        let mut parent_ids: &[ArticleId] = &view.nav.roots;
-        for step in &path {
-            let Some(pos) = parent_ids.iter().position(|id| id == step) else { break };
-            let kids = view.nav.children_of(step);
-            level[pos].children = make(kids, targets);
-            level = &mut level[pos].children;
-            parent_ids = kids;
-        }
-        top
+        let mut s = String::with_capacity(4096);
+        s.push_str("<ul class=\"tree-root\">");
+        let tree = TreeWriter { cx: self, path: &path, current, root, vpath };
+        tree.level(&view.nav.roots, 0, &mut s, targets);
+        s.push_str("\n</ul>");
+        s
     }
 
     fn link(&self, id: &ArticleId, root: &str, targets: &mut Vec<String>) -> Link {

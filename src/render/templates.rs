@@ -78,7 +78,11 @@ impl Theme {
         // HTML escaping without minijinja's escaping of '/', so URLs stay readable.
         env.set_formatter(|out, state, value| {
             if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
-                out.write_str(&escape_html(&value.to_string())).map_err(minijinja::Error::from)
+                match value.as_str() {
+                    Some(text) => write_escaped(out, text),
+                    None => write_escaped(out, &value.to_string()),
+                }
+                .map_err(minijinja::Error::from)
             } else {
                 minijinja::escape_formatter(out, state, value)
             }
@@ -133,17 +137,27 @@ impl Theme {
 /// Escapes text for HTML content and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let _ = write_escaped(&mut out, s);
     out
+}
+
+/// Writes `s` HTML-escaped, copying runs without special characters in one piece.
+fn write_escaped(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[start..i])?;
+        out.write_str(rep)?;
+        start = i + 1;
+    }
+    out.write_str(&s[start..])
 }
 
 fn template_location(path: &std::path::Path, e: &minijinja::Error) -> Location {

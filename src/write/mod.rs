@@ -59,18 +59,52 @@ pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 struct Out {
     root: PathBuf,
     bytes: AtomicU64,
+    /// Folders already made: tens of thousands of files share a handful of folders,
+    /// and asking the file system again for each one costs more than the write.
+    dirs: std::sync::Mutex<HashSet<PathBuf>>,
 }
 
 impl Out {
+    fn new(root: &Path) -> Out {
+        Out { root: root.to_path_buf(), bytes: AtomicU64::new(0), dirs: Default::default() }
+    }
+
     /// Writes `rel` (a `/`-separated path made only of checked segments).
     fn write(&self, rel: &str, data: &[u8]) -> Result<(), WriteError> {
         debug_assert!(!rel.split('/').any(|s| s == ".." || s.is_empty()), "unsafe output path {rel}");
         let path = self.root.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+            let known = self.dirs.lock().map(|d| d.contains(parent)).unwrap_or(false);
+            if !known {
+                fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+                if let Ok(mut d) = self.dirs.lock() {
+                    d.insert(parent.to_path_buf());
+                }
+            }
         }
         fs::write(&path, data).map_err(|e| io_err(&path, e))?;
         self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Makes `rel` a copy of the already written `existing`: a hard link where the
+    /// file system allows (no bytes written), else a copy.
+    fn link(&self, existing: &str, rel: &str) -> Result<(), WriteError> {
+        let from = self.root.join(existing);
+        let to = self.root.join(rel);
+        if let Some(parent) = to.parent() {
+            let known = self.dirs.lock().map(|d| d.contains(parent)).unwrap_or(false);
+            if !known {
+                fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+                if let Ok(mut d) = self.dirs.lock() {
+                    d.insert(parent.to_path_buf());
+                }
+            }
+        }
+        if fs::hard_link(&from, &to).is_err() {
+            let n = fs::copy(&from, &to).map_err(|e| io_err(&to, e))?;
+            self.bytes.fetch_add(n, Ordering::Relaxed);
+        }
         Ok(())
     }
 }
@@ -178,7 +212,7 @@ pub fn all(
     };
     fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
     let tmp = tempfile::Builder::new().prefix(".folio-build-").tempdir_in(&parent).map_err(|e| io_err(&parent, e))?;
-    let o = Out { root: tmp.path().to_path_buf(), bytes: AtomicU64::new(0) };
+    let o = Out::new(tmp.path());
 
     let written = write_into(&o, site, theme, bodies, selected, progress)?;
     let files: HashSet<&str> = written.files.iter().map(|s| s.as_str()).collect();
@@ -295,6 +329,7 @@ fn write_into(
         })
         .collect();
 
+    let mut fragment_files: Vec<Option<String>> = vec![None; bodies.len()];
     let hist = history(site);
     let total: u64 = chosen.iter().map(|&vi| site.views[vi].pages.len() as u64).sum();
     let done = AtomicU64::new(0);
@@ -400,11 +435,32 @@ fn write_into(
         changes::write(o, site, theme, &cx, bodies, &mut w)?;
 
         // The version's search index, documents in reading order.
-        let docs: Vec<&index::PreparedDoc> =
-            view.nav.order.iter().filter_map(|id| prepared[view.pages[id].body].as_ref()).collect();
-        for (rel, bytes) in index::build_prepared(&docs).into_files() {
+        let docs: Vec<(usize, &index::PreparedDoc)> = view
+            .nav
+            .order
+            .iter()
+            .filter_map(|id| {
+                let b = view.pages[id].body;
+                prepared[b].as_ref().map(|p| (b, p))
+            })
+            .collect();
+        let refs: Vec<&index::PreparedDoc> = docs.iter().map(|(_, p)| *p).collect();
+        for (rel, bytes) in index::build_prepared(&refs).into_files() {
             let rel = format!("{vpath}/{rel}");
             o.write(&rel, &bytes)?;
+            w.files.push(rel);
+        }
+        // A fragment's bytes depend only on the article text: write each once and
+        // hard-link it into the other versions.
+        for (n, (b, p)) in docs.iter().enumerate() {
+            let rel = format!("{vpath}/search/f/{n}.js");
+            match &fragment_files[*b] {
+                Some(first) => o.link(first, &rel)?,
+                None => {
+                    o.write(&rel, &p.fragment_file())?;
+                    fragment_files[*b] = Some(rel.clone());
+                }
+            }
             w.files.push(rel);
         }
         // Thousands of pages share the same link targets: keep each once.
@@ -507,7 +563,7 @@ pub fn versions_into(
     progress: Option<Progress<'_>>,
     diags: &mut Diagnostics,
 ) -> Result<Option<Staged>, WriteError> {
-    let o = Out { root: dir.to_path_buf(), bytes: AtomicU64::new(0) };
+    let o = Out::new(dir);
     let w = write_into(&o, site, theme, bodies, selected, progress)?;
     Ok(staged(w, diags))
 }
@@ -530,7 +586,7 @@ pub fn articles_into(
     pages: &[(usize, ArticleId)],
     diags: &mut Diagnostics,
 ) -> Result<Option<Staged>, WriteError> {
-    let o = Out { root: dir.to_path_buf(), bytes: AtomicU64::new(0) };
+    let o = Out::new(dir);
     let all = vec![true; site.views.len()];
     let assets = assets_from_root(theme);
     let mut by_version: BTreeMap<usize, Vec<&ArticleId>> = BTreeMap::new();
@@ -584,7 +640,7 @@ pub fn changes_into(
     vi: usize,
     diags: &mut Diagnostics,
 ) -> Result<Option<Staged>, WriteError> {
-    let o = Out { root: dir.to_path_buf(), bytes: AtomicU64::new(0) };
+    let o = Out::new(dir);
     let all = vec![true; site.views.len()];
     let cx = VersionCx::new(site, vi, &all, nav_script.to_string(), history, assets_from_root(theme));
     let mut w = Written::default();
@@ -613,7 +669,7 @@ pub fn search_into(
     docs: &[Option<index::PreparedDoc>],
     vi: usize,
 ) -> Result<Staged, WriteError> {
-    let o = Out { root: dir.to_path_buf(), bytes: AtomicU64::new(0) };
+    let o = Out::new(dir);
     let view = &site.views[vi];
     let vpath = &view.version.path;
     let prepared: Vec<&index::PreparedDoc> =

@@ -88,8 +88,12 @@
       meta = m;
     },
     t: function (v, k, terms, posts) { got(v, 't' + k, { terms: terms.split('\n'), posts: posts.split('\n'), memo: {} }); },
-    f: function (v, id, d) { got(v, 'f' + id, { id: id, u: d[0], t: d[1], s: d[2] }); }
+    // a fragment names no version or document, so identical articles share one file
+    // across versions; its script's load event (which follows its execution at once)
+    // says which document it was
+    f: function (d) { lastFrag = d; }
   };
+  var lastFrag = null;
   function got(v, key, data) { if (meta && v === meta.v) store[key] = data; else stale = v; }
 
   function load(key, url) {
@@ -127,7 +131,26 @@
     return waits.m;
   }
   function shard(k) { return load('t' + k, base + 't/' + k + '.js?v=' + meta.v); }
-  function frag(id) { return load('f' + id, base + 'f/' + id + '.js?v=' + meta.v); }
+  function frag(id) {
+    var key = 'f' + id;
+    if (store[key]) return Promise.resolve(store[key]);
+    if (!waits[key]) {
+      waits[key] = new Promise(function (ok, fail) {
+        var s = doc.createElement('script');
+        s.src = base + 'f/' + id + '.js?v=' + meta.v;
+        s.onload = s.onerror = function (e) {
+          var d = lastFrag;
+          lastFrag = null;
+          s.remove();
+          delete waits[key];
+          if (e.type === 'load' && d) ok((store[key] = { id: id, u: d[0], t: d[1], s: d[2] }));
+          else fail(new Error('cannot load ' + s.src));
+        };
+        doc.head.appendChild(s);
+      });
+    }
+    return waits[key];
+  }
   // retries once with a fresh meta.js when a shard says the index was rebuilt
   function withIndex(fn) {
     return loadMeta().then(fn).catch(function (e) {
