@@ -680,5 +680,11 @@ pub fn search_into(
         o.write(&rel, &bytes)?;
         staged.files.push(rel);
     }
+    // The fragments (which `all` shares between versions by hard links).
+    for (n, p) in prepared.iter().enumerate() {
+        let rel = format!("{vpath}/search/f/{n}.js");
+        o.write(&rel, &p.fragment_file())?;
+        staged.files.push(rel);
+    }
     Ok(staged)
 }
