@@ -4,18 +4,21 @@
 //! swaps folders). HTML responses get `<script src="/__folio/reload.js">` before
 //! `</body>` as they are sent; that script listens on `/__folio/events`
 //! (server-sent events) for `reload` (with the changed pages) and `problems` (the build
-//! errors, shown over the page). Every request runs on its own thread, so the
-//! long-lived event streams never hold up page requests.
+//! errors, shown over the page).
+//!
+//! A small HTTP/1.1 server of its own (GET and HEAD, keep-alive, no request bodies) with
+//! one thread per connection: a browser keeps an event stream open per tab plus idle
+//! keep-alive connections, and none of them may hold up another request. (tiny_http's
+//! connection pool can leave a new connection unread for seconds while such
+//! connections are open: a page's scripts stalled behind its own event stream.)
 
 use std::fs;
-use std::io::{self, Write as _};
-use std::net::TcpListener;
+use std::io::{self, BufRead, BufReader, Read as _, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 /// The client side of live reload.
 const RELOAD_JS: &str = include_str!("reload.js");
@@ -27,6 +30,11 @@ pub const EVENTS_PATH: &str = "/__folio/events";
 const PORT_TRIES: u16 = 20;
 /// A comment line goes down idle event streams this often, so closed ones are noticed.
 const KEEPALIVE: Duration = Duration::from_secs(15);
+/// An idle keep-alive connection is closed after this long.
+const IDLE: Duration = Duration::from_secs(30);
+/// Longest request line or header line, and most header lines, accepted.
+const MAX_LINE: u64 = 8192;
+const MAX_HEADERS: usize = 100;
 
 /// Binds 127.0.0.1:`port`, or the next free port when it is busy (saying so in the
 /// returned note); port 0 takes any free port.
@@ -118,17 +126,18 @@ fn event(name: &str, data: &serde_json::Value) -> String {
 /// Serves `served` (the current site folder, `None` until a build succeeds) on
 /// `listener`, in background threads.
 pub fn start(listener: TcpListener, served: Arc<RwLock<Option<PathBuf>>>, hub: Arc<Hub>) -> Result<(), String> {
-    let server =
-        tiny_http::Server::from_listener(listener, None).map_err(|e| format!("cannot start the web server: {e}"))?;
     std::thread::Builder::new()
         .name("folio-http".into())
         .spawn(move || {
-            for request in server.incoming_requests() {
-                let served = served.clone();
-                let hub = hub.clone();
-                let spawned = std::thread::Builder::new().spawn(move || handle(request, &served, &hub));
+            for stream in listener.incoming() {
+                // A connection that failed before it was accepted concerns nobody else.
+                let Ok(stream) = stream else { continue };
+                let (served, hub) = (served.clone(), hub.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("folio-http-conn".into())
+                    .spawn(move || serve(stream, &served, &hub));
                 if let Err(e) = spawned {
-                    eprintln!("warning: cannot answer a request: {e}");
+                    eprintln!("warning: cannot answer a connection: {e}");
                 }
             }
         })
@@ -136,32 +145,163 @@ pub fn start(listener: TcpListener, served: Arc<RwLock<Option<PathBuf>>>, hub: A
     Ok(())
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
+/// One request's head: what the server looks at.
+#[derive(Debug, PartialEq)]
+struct Head {
+    method: String,
+    /// The request target as sent, e.g. `/v1/a.html?x=1`.
+    target: String,
+    keep_alive: bool,
 }
 
-fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>) {
-    let response = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"));
-    // The browser may have gone away; nothing to do about it.
-    let _ = request.respond(response);
+/// A response before it is written.
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    location: Option<String>,
 }
 
-fn handle(request: Request, served: &RwLock<Option<PathBuf>>, hub: &Hub) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        respond(request, 405, "text/plain; charset=utf-8", b"only GET and HEAD are served\n".to_vec());
-        return;
+impl Reply {
+    fn new(status: u16, content_type: &'static str, body: Vec<u8>) -> Reply {
+        Reply { status, content_type, body, location: None }
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("");
-    match path {
-        RELOAD_PATH => {
-            return respond(request, 200, "text/javascript; charset=utf-8", RELOAD_JS.as_bytes().to_vec());
+
+    fn text(status: u16, text: &str) -> Reply {
+        Reply::new(status, "text/plain; charset=utf-8", text.as_bytes().to_vec())
+    }
+}
+
+/// Reads the next request head; `Ok(None)` when the client is done (or idle too long),
+/// `Err(status)` for a request this server does not take.
+fn read_head(r: &mut BufReader<TcpStream>) -> Result<Option<Head>, u16> {
+    let mut line = String::new();
+    // Clients may send empty lines between requests.
+    loop {
+        line.clear();
+        match r.by_ref().take(MAX_LINE).read_line(&mut line) {
+            Ok(0) => return Ok(None),
+            Ok(_) if !line.ends_with('\n') => return Err(400),
+            Ok(_) if line.trim().is_empty() => continue,
+            Ok(_) => break,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Ok(None),
+            Err(_) => return Err(400),
         }
-        EVENTS_PATH => return events(request, hub),
-        _ => {}
+    }
+    let mut parts = line.split_whitespace();
+    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(400);
+    };
+    let http11 = match version {
+        "HTTP/1.1" => true,
+        "HTTP/1.0" => false,
+        _ => return Err(505),
+    };
+    if !target.starts_with('/') || target.chars().any(|c| c.is_control()) {
+        return Err(400);
+    }
+    let mut connection = String::new();
+    let mut has_body = false;
+    for n in 0.. {
+        if n > MAX_HEADERS {
+            return Err(431);
+        }
+        let mut h = String::new();
+        match r.by_ref().take(MAX_LINE).read_line(&mut h) {
+            Ok(_) if !h.ends_with('\n') => return Err(400),
+            Ok(_) => {}
+            Err(_) => return Err(400),
+        }
+        let h = h.trim_end_matches(['\r', '\n']);
+        if h.is_empty() {
+            break;
+        }
+        let Some((name, value)) = h.split_once(':') else { return Err(400) };
+        let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
+        match name.as_str() {
+            "connection" => connection = value.to_ascii_lowercase(),
+            "content-length" => has_body |= value != "0",
+            "transfer-encoding" => has_body = true,
+            _ => {}
+        }
+    }
+    if has_body {
+        // No request here has a body; skipping one safely is not worth the code.
+        return Err(400);
+    }
+    let keep_alive = if http11 { !connection.contains("close") } else { connection.contains("keep-alive") };
+    Ok(Some(Head { method: method.to_string(), target: target.to_string(), keep_alive }))
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "Error",
+    }
+}
+
+fn write_reply(w: &mut TcpStream, reply: &Reply, head_only: bool, keep_alive: bool) -> io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: {}\r\n",
+        reply.status,
+        reason(reply.status),
+        reply.content_type,
+        reply.body.len(),
+        if keep_alive { "keep-alive" } else { "close" }
+    );
+    if let Some(l) = &reply.location {
+        head.push_str(&format!("Location: {l}\r\n"));
+    }
+    head.push_str("\r\n");
+    w.write_all(head.as_bytes())?;
+    if !head_only {
+        w.write_all(&reply.body)?;
+    }
+    w.flush()
+}
+
+/// Answers the requests of one connection until the client closes it.
+fn serve(stream: TcpStream, served: &RwLock<Option<PathBuf>>, hub: &Hub) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_nodelay(true);
+    let Ok(mut w) = stream.try_clone() else { return };
+    let mut r = BufReader::new(stream);
+    loop {
+        let head = match read_head(&mut r) {
+            Ok(Some(h)) => h,
+            Ok(None) => return,
+            Err(status) => {
+                let _ = write_reply(&mut w, &Reply::text(status, "bad request\n"), false, false);
+                return;
+            }
+        };
+        let path = head.target.split(['?', '#']).next().unwrap_or("");
+        if path == EVENTS_PATH && head.method == "GET" {
+            return events(w, hub);
+        }
+        let reply = match head.method.as_str() {
+            "GET" | "HEAD" => answer(path, served, hub),
+            _ => Reply::text(405, "only GET and HEAD are served\n"),
+        };
+        let keep_alive = head.keep_alive && reply.status != 405;
+        if write_reply(&mut w, &reply, head.method == "HEAD", keep_alive).is_err() || !keep_alive {
+            return;
+        }
+    }
+}
+
+/// The reply to a GET of `path` (the target without query or fragment).
+fn answer(path: &str, served: &RwLock<Option<PathBuf>>, hub: &Hub) -> Reply {
+    if path == RELOAD_PATH {
+        return Reply::new(200, "text/javascript; charset=utf-8", RELOAD_JS.as_bytes().to_vec());
     }
     // Read before the file: a page newer than its mark only reloads once more; an older
     // one marked newer would miss its reload.
@@ -171,20 +311,17 @@ fn handle(request: Request, served: &RwLock<Option<PathBuf>>, hub: &Hub) {
         let page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>folio serve</title></head>\
                     <body><h1>The manual does not build yet</h1><p>The errors are shown in the terminal and below. \
                     This page reloads when they are fixed.</p></body></html>\n";
-        return respond(request, 503, "text/html; charset=utf-8", inject(page.as_bytes(), generation));
+        return Reply::new(503, "text/html; charset=utf-8", inject(page.as_bytes(), generation));
     };
-    let Some(segments) = url_segments(path) else {
-        return respond(request, 400, "text/plain; charset=utf-8", b"bad path\n".to_vec());
-    };
+    let Some(segments) = url_segments(path) else { return Reply::text(400, "bad path\n") };
     let mut file = root.clone();
     file.extend(&segments);
     if file.is_dir() {
         if !path.ends_with('/') {
             // Relative links inside the folder's index need the trailing slash.
-            let location = format!("{path}/");
-            let response = Response::empty(StatusCode(301)).with_header(header("Location", &location));
-            let _ = request.respond(response);
-            return;
+            let mut r = Reply::text(301, "moved\n");
+            r.location = Some(format!("{path}/"));
+            return r;
         }
         file.push("index.html");
     }
@@ -192,16 +329,16 @@ fn handle(request: Request, served: &RwLock<Option<PathBuf>>, hub: &Hub) {
         Ok(bytes) => {
             let ct = content_type(&file);
             let body = if ct.starts_with("text/html") { inject(&bytes, generation) } else { bytes };
-            respond(request, 200, ct, body);
+            Reply::new(200, ct, body)
         }
         Err(_) => {
             // The version's own 404 page when the path is inside a version folder.
             let not_found = segments.first().map(|v| root.join(v).join("404.html"));
             match not_found.and_then(|p| fs::read(p).ok()) {
                 Some(bytes) if segments.len() > 1 => {
-                    respond(request, 404, "text/html; charset=utf-8", inject(&bytes, generation))
+                    Reply::new(404, "text/html; charset=utf-8", inject(&bytes, generation))
                 }
-                _ => respond(request, 404, "text/plain; charset=utf-8", format!("not found: {path}\n").into_bytes()),
+                _ => Reply::text(404, &format!("not found: {path}\n")),
             }
         }
     }
@@ -276,9 +413,8 @@ pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
 }
 
 /// A server-sent event stream: the greeting, then every event until the browser leaves.
-fn events(request: Request, hub: &Hub) {
+fn events(mut w: TcpStream, hub: &Hub) {
     let (rx, hello) = hub.subscribe();
-    let mut w = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: close\r\n\r\n";
     if w.write_all(head.as_bytes()).and_then(|_| w.write_all(hello.as_bytes())).and_then(|_| w.flush()).is_err() {
@@ -320,6 +456,32 @@ mod tests {
         assert_eq!(url_segments("/a%2"), None);
         assert_eq!(url_segments("/c:%5cwindows"), None);
         assert_eq!(url_segments("/v1/..%2f..%2fx"), None);
+    }
+
+    fn head_of(raw: &str) -> Result<Option<Head>, u16> {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        client.write_all(raw.as_bytes()).unwrap();
+        drop(client);
+        let (server, _) = listener.accept().unwrap();
+        read_head(&mut BufReader::new(server))
+    }
+
+    #[test]
+    fn reads_request_heads() {
+        let h = head_of("GET /v1/a.html?q=1 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap().unwrap();
+        assert_eq!(h, Head { method: "GET".into(), target: "/v1/a.html?q=1".into(), keep_alive: true });
+        let h = head_of("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n").unwrap().unwrap();
+        assert!(!h.keep_alive);
+        let h = head_of("HEAD / HTTP/1.0\r\n\r\n").unwrap().unwrap();
+        assert!(!h.keep_alive && h.method == "HEAD");
+        assert_eq!(head_of(""), Ok(None));
+        assert_eq!(head_of("GET /\r\n\r\n"), Err(400));
+        assert_eq!(head_of("GET / HTTP/2.0\r\n\r\n"), Err(505));
+        assert_eq!(head_of("GET http://x/ HTTP/1.1\r\n\r\n"), Err(400));
+        assert_eq!(head_of("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"), Err(400));
+        assert_eq!(head_of(&format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(9000))), Err(400));
+        assert_eq!(head_of("GET / HTTP/1.1\r\nno colon\r\n\r\n"), Err(400));
     }
 
     #[test]

@@ -540,7 +540,9 @@ impl Builder {
                 if b.length() != Some(total) {
                     b.set_length(total);
                 }
-                b.set_position(done);
+                if done > b.position() {
+                    b.set_position(done);
+                }
             }
         };
         let result = write::all(&out, &cur.site, &cur.theme, &cur.bodies, &all, Some(&progress), diags);
