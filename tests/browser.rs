@@ -115,6 +115,8 @@ fn browser_suite() {
         .args(&files)
         .current_dir(&root)
         .env("FOLIO_SITE", &site)
+        // serve.test.mjs runs `folio serve` itself.
+        .env("FOLIO_BIN", env!("CARGO_BIN_EXE_folio"))
         .env("FOLIO_SCREENSHOTS", &shots)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
         .env_remove("NODE_OPTIONS")
