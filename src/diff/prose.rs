@@ -16,7 +16,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
-use super::text::{similarity, words, Op, Segment};
+use super::text::{similarity_at_least, words, Op, Segment};
 
 /// What kind of block a piece of text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -386,7 +386,7 @@ fn pair(old: &[Block], new: &[Block], out: &mut Vec<Row>) {
                 .iter()
                 .enumerate()
                 .filter(|(_, n)| n.kind == o.kind)
-                .map(|(i, n)| (next + i, similarity(&o.text, &n.text)))
+                .map(|(i, n)| (next + i, similarity_at_least(&o.text, &n.text, PAIR_THRESHOLD)))
                 .filter(|(_, r)| *r >= PAIR_THRESHOLD)
                 // The most similar; among equals, the first.
                 .fold(None, |acc: Option<(usize, f32)>, (i, r)| match acc {

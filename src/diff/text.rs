@@ -313,6 +313,55 @@ pub fn similarity(old: &str, new: &str) -> f32 {
     TextDiff::from_words(old, new).ratio()
 }
 
+/// [`similarity`], or any value below `threshold` when the texts cannot reach it. The
+/// diff ratio is 2·matches / (tokens of both), and matches can never exceed the tokens
+/// the two texts share as multisets, so that cheap count rules most pairs out before
+/// the diff runs (pairing blocks is otherwise the costliest part of a build's diff pages).
+pub fn similarity_at_least(old: &str, new: &str, threshold: f32) -> f32 {
+    let (a, b) = (tokens(old), tokens(new));
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 1.0;
+    }
+    let mut counts: std::collections::HashMap<&str, i32> = std::collections::HashMap::with_capacity(a.len());
+    for t in &a {
+        *counts.entry(t).or_default() += 1;
+    }
+    let mut shared = 0usize;
+    for t in &b {
+        if let Some(c) = counts.get_mut(t) {
+            if *c > 0 {
+                *c -= 1;
+                shared += 1;
+            }
+        }
+    }
+    let bound = 2.0 * shared as f32 / total as f32;
+    if bound < threshold {
+        return bound;
+    }
+    similarity(old, new)
+}
+
+/// The tokens `TextDiff::from_words` compares: runs of whitespace and runs of the rest.
+fn tokens(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<bool> = None;
+    for (i, c) in s.char_indices() {
+        let ws = c.is_whitespace();
+        if prev.is_some_and(|p| p != ws) {
+            out.push(&s[start..i]);
+            start = i;
+        }
+        prev = Some(ws);
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,6 +374,28 @@ mod tests {
                 Op::Insert => format!("{{+{}+}}", s.text),
             })
             .collect()
+    }
+
+    #[test]
+    fn similarity_bound_never_hides_a_similar_pair() {
+        let pairs = [
+            ("the quick brown fox", "the slow red fox"),
+            ("a b c d e", "e d c b a"),
+            ("Check the server.", "Check that the server is on."),
+            ("", ""),
+            ("one", "two"),
+        ];
+        for (a, b) in pairs {
+            let exact = similarity(a, b);
+            for t in [0.0, 0.3, 0.5, 0.8] {
+                let got = similarity_at_least(a, b, t);
+                if exact >= t {
+                    assert_eq!(got, exact, "{a:?} {b:?} at {t}");
+                } else {
+                    assert!(got < t, "{a:?} {b:?} at {t}");
+                }
+            }
+        }
     }
 
     #[test]

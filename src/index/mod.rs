@@ -49,6 +49,10 @@ use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Target raw size of a term shard in bytes: about 15 KB gzipped, so the one or two
+/// Names the layout and encoding of the files, so a build by a folio that writes them
+/// differently never shares a build id with this one.
+const INDEX_FORMAT: &str = "folio-search-2";
+
 /// shards a query word needs stay well under the 32 KB-per-file goal.
 pub const SHARD_TARGET: usize = 28_000;
 
@@ -198,14 +202,23 @@ impl FxHasher {
 pub struct PreparedDoc {
     terms: DocTerms,
     fragment: String,
-    /// SHA-256 of `fragment`, so a version's build id need not hash every fragment again.
+    /// SHA-256 of the fragment and keywords: all the index reads from the document, so
+    /// a version's build id is the hash of its documents' digests, in order.
     digest: [u8; 32],
 }
 
 /// Analyses one document for [`build_prepared`]. Pure; safe to call in parallel.
 pub fn prepare(doc: &SearchDoc) -> PreparedDoc {
     let fragment = fragment_body(doc);
-    let digest = Sha256::digest(fragment.as_bytes()).into();
+    // Everything the index takes from the document: the fragment holds URL, title and
+    // sections; keywords only reach the postings.
+    let mut hash = Sha256::new();
+    hash.update(fragment.as_bytes());
+    for k in &doc.keywords {
+        hash.update([0]);
+        hash.update(k.as_bytes());
+    }
+    let digest = hash.finalize().into();
     PreparedDoc { terms: analyze(doc), fragment, digest }
 }
 
@@ -256,7 +269,7 @@ pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
     }
     let mut entries: Vec<(String, String)> = postings.into_iter().map(|(t, (p, _))| (t, p)).collect();
     // sorted as JS sorts, so the index is byte-stable and the runtime's search agrees
-    entries.sort_by(|a, b| shard::js_cmp(&a.0, &b.0));
+    entries.sort_unstable_by(|a, b| shard::js_cmp(&a.0, &b.0));
 
     // a term costs its escaped bytes, its postings and two escaped newlines
     let costs: Vec<usize> = entries.iter().map(|(t, p)| js_string(t).len() + p.len() + 2).collect();
@@ -274,12 +287,11 @@ pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
         .enumerate()
         .map(|(k, r)| if k == 0 { String::new() } else { shard::bound(&entries[r.start - 1].0, &entries[r.start].0) })
         .collect();
+    // The index is a function of the ordered documents (and this format), so their
+    // digests identify it without hashing the shards again.
     let mut hash = Sha256::new();
+    hash.update(INDEX_FORMAT.as_bytes());
     hash.update((shard_bodies.len() as u64).to_le_bytes());
-    for body in &shard_bodies {
-        hash.update(body.as_bytes());
-        hash.update([0]);
-    }
     for d in docs {
         hash.update(d.digest);
     }

@@ -59,7 +59,14 @@ pub fn body_weight(tf: u32, len: u32, avg_len: f64) -> u8 {
 /// Orders strings by UTF-16 code units, as JavaScript's `<` does, so the runtime's
 /// binary search over shard bounds agrees with the build's sort.
 pub fn js_cmp(a: &str, b: &str) -> Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
+    // UTF-8 byte order is code point order, which is UTF-16 order except between a
+    // character from U+E000..U+FFFF and one above U+FFFF (lead bytes 0xEE..0xF4).
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    match x.iter().zip(y).position(|(p, q)| p != q) {
+        None => x.len().cmp(&y.len()),
+        Some(i) if x[i] < 0xEE && y[i] < 0xEE => x[i].cmp(&y[i]),
+        Some(_) => a.encode_utf16().cmp(b.encode_utf16()),
+    }
 }
 
 /// Splits entries (sorted terms, given by their size in bytes in the shard file)
@@ -99,6 +106,30 @@ pub fn bound(prev: &str, first: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn js_cmp_matches_utf16_order() {
+        let words = [
+            "a",
+            "ab",
+            "b",
+            "é",
+            "z",
+            "\u{e000}",
+            "\u{ffff}",
+            "\u{10000}",
+            "\u{1f600}x",
+            "\u{1f600}",
+            "ax\u{e001}",
+            "ax\u{10001}",
+            "",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(js_cmp(a, b), a.encode_utf16().cmp(b.encode_utf16()), "{a:?} {b:?}");
+            }
+        }
+    }
 
     fn decode_number(s: &[u8]) -> (u32, usize) {
         let mut v = 0;

@@ -31,16 +31,14 @@ struct TreeWriter<'t, 'a> {
     path: &'t [ArticleId],
     current: Option<&'t ArticleId>,
     root: &'t str,
-    vpath: &'t str,
 }
 
 impl TreeWriter<'_, '_> {
     /// Lists `ids` (the nodes at `depth`); the node on the path gets its children
     /// nested inside it, depth-first.
-    fn level(&self, ids: &[ArticleId], depth: usize, s: &mut String, targets: &mut Vec<String>) {
-        let (root, vpath) = (self.root, self.vpath);
+    fn level(&self, ids: &[ArticleId], depth: usize, s: &mut String) {
+        let root = self.root;
         for id in ids {
-            targets.push(format!("{vpath}/{id}.html"));
             let on_path = self.path.get(depth) == Some(id);
             let current = Some(id) == self.current;
             s.push('\n');
@@ -56,13 +54,13 @@ impl TreeWriter<'_, '_> {
                 s.push_str(" aria-current=\"page\"");
             }
             s.push('>');
-            s.push_str(&escape_html(&self.cx.view().pages[id].title));
+            s.push_str(self.cx.title_html(id));
             s.push_str("</a>");
             if on_path {
                 let kids = self.cx.view().nav.children_of(id);
                 if !kids.is_empty() {
                     s.push_str("<ul>");
-                    self.level(kids, depth + 1, s, targets);
+                    self.level(kids, depth + 1, s);
                     s.push_str("</ul>");
                 }
             }
@@ -160,6 +158,8 @@ pub struct VersionCx<'a> {
     /// Index of the version's articles changed per version: see [`history`].
     pub history: &'a BTreeMap<ArticleId, Vec<usize>>,
     assets_from_root: BTreeMap<String, String>,
+    /// Each page's title, HTML-escaped once for the thousands of trees that show it.
+    titles_html: std::collections::HashMap<ArticleId, String>,
 }
 
 /// For each article, the built versions (indexes) in which it was added or changed,
@@ -177,7 +177,8 @@ impl<'a> VersionCx<'a> {
         history: &'a BTreeMap<ArticleId, Vec<usize>>,
         assets_from_root: BTreeMap<String, String>,
     ) -> Self {
-        VersionCx { site, vi, selected, nav_script, history, assets_from_root }
+        let titles_html = site.views[vi].pages.iter().map(|(id, p)| (id.clone(), escape_html(&p.title))).collect();
+        VersionCx { site, vi, selected, nav_script, history, assets_from_root, titles_html }
     }
 
     pub fn view(&self) -> &'a VersionView {
@@ -194,6 +195,11 @@ impl<'a> VersionCx<'a> {
             released: v.released.clone(),
             is_latest: vi + 1 == self.site.views.len(),
         }
+    }
+
+    /// A page's title, HTML-escaped.
+    fn title_html(&self, id: &ArticleId) -> &str {
+        self.titles_html.get(id).map(|s| s.as_str()).unwrap_or("")
     }
 
     fn version_path(&self) -> &str {
@@ -242,7 +248,7 @@ impl<'a> VersionCx<'a> {
             }
         });
 
-        let nav_html = Value::from_safe_string(self.tree_html(current, &root, targets));
+        let nav_html = Value::from_safe_string(self.tree_html(current, &root));
         Common {
             site: BTreeMap::from([
                 ("title", Some(site.config.title.clone())),
@@ -331,7 +337,7 @@ impl<'a> VersionCx<'a> {
 
     /// The static tree: top level, opened along the path to `current`, plus its
     /// children, as nested `<ul>`; `li.open` on the path, `li.current` on the page.
-    fn tree_html(&self, current: Option<&ArticleId>, root: &str, targets: &mut Vec<String>) -> String {
+    fn tree_html(&self, current: Option<&ArticleId>, root: &str) -> String {
         let view = self.view();
         let mut path: Vec<ArticleId> = match current {
             Some(c) if view.pages.contains_key(c) => view.nav.ancestors(c),
@@ -340,17 +346,19 @@ impl<'a> VersionCx<'a> {
         if let Some(c) = current.filter(|c| view.pages.contains_key(*c)) {
             path.push(c.clone());
         }
-        let vpath = self.version_path();
         let mut s = String::with_capacity(4096);
         s.push_str("<ul class=\"tree-root\">");
-        let tree = TreeWriter { cx: self, path: &path, current, root, vpath };
-        tree.level(&view.nav.roots, 0, &mut s, targets);
+        // Tree nodes are pages of this version's nav, which the writer checks once per
+        // version (every `nav.order` entry must have been written), not once per page.
+        let tree = TreeWriter { cx: self, path: &path, current, root };
+        tree.level(&view.nav.roots, 0, &mut s);
         s.push_str("\n</ul>");
         s
     }
 
-    fn link(&self, id: &ArticleId, root: &str, targets: &mut Vec<String>) -> Link {
-        targets.push(format!("{}/{id}.html", self.version_path()));
+    /// A link to a page of this version's nav (checked once per version by the writer,
+    /// as every `nav.order` entry must have been written).
+    fn link(&self, id: &ArticleId, root: &str) -> Link {
         Link { title: self.view().pages[id].title.clone(), url: format!("{root}{id}.html") }
     }
 
@@ -364,10 +372,10 @@ impl<'a> VersionCx<'a> {
         let target = if as_index { Target::Fixed("index.html") } else { Target::Article(id) };
         let kind = if as_index { "home" } else { "article" };
         let common = self.common(kind, id.as_str(), &page.title, &url, 0, target, Some(id), &mut targets);
-        let breadcrumb = view.nav.ancestors(id).iter().map(|a| self.link(a, "", &mut targets)).collect();
-        let prev = view.nav.prev(id).map(|a| self.link(a, "", &mut targets));
-        let next = view.nav.next(id).map(|a| self.link(a, "", &mut targets));
-        let children = view.nav.children_of(id).iter().map(|a| self.link(a, "", &mut targets)).collect();
+        let breadcrumb = view.nav.ancestors(id).iter().map(|a| self.link(a, "")).collect();
+        let prev = view.nav.prev(id).map(|a| self.link(a, ""));
+        let next = view.nav.next(id).map(|a| self.link(a, ""));
+        let children = view.nav.children_of(id).iter().map(|a| self.link(a, "")).collect();
         let mut history = Vec::new();
         if let Some(changed) = self.history.get(id) {
             for &wi in changed {

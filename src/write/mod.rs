@@ -329,14 +329,99 @@ fn write_into(
         })
         .collect();
 
-    let mut fragment_files: Vec<Option<String>> = vec![None; bodies.len()];
     let hist = history(site);
     let total: u64 = chosen.iter().map(|&vi| site.views[vi].pages.len() as u64).sum();
-    let done = AtomicU64::new(0);
     let assets_from_root: BTreeMap<String, String> =
         theme.assets.iter().map(|(k, a)| (k.clone(), format!("assets/{}", a.hashed))).collect();
 
-    for &vi in &chosen {
+    // Each version's search documents in reading order, and where each distinct
+    // fragment is written first; every other version hard-links that file.
+    let docs: Vec<Vec<(usize, &index::PreparedDoc)>> = chosen
+        .iter()
+        .map(|&vi| {
+            let view = &site.views[vi];
+            view.nav
+                .order
+                .iter()
+                .filter_map(|id| {
+                    let b = view.pages[id].body;
+                    prepared[b].as_ref().map(|p| (b, p))
+                })
+                .collect()
+        })
+        .collect();
+    let mut first_fragment: Vec<Option<String>> = vec![None; bodies.len()];
+    for (ci, list) in docs.iter().enumerate() {
+        let vpath = &site.views[chosen[ci]].version.path;
+        for (n, (b, _)) in list.iter().enumerate() {
+            if first_fragment[*b].is_none() {
+                first_fragment[*b] = Some(format!("{vpath}/search/f/{n}.js"));
+            }
+        }
+    }
+    first_fragment.par_iter().enumerate().try_for_each(|(b, rel)| match (rel, &prepared[b]) {
+        (Some(rel), Some(p)) => o.write(rel, &p.fragment_file()),
+        _ => Ok(()),
+    })?;
+
+    let shared = Shared {
+        o,
+        site,
+        theme,
+        bodies,
+        selected,
+        hist: &hist,
+        assets_from_root: &assets_from_root,
+        first_fragment: &first_fragment,
+        done: AtomicU64::new(0),
+        total,
+        progress,
+    };
+    // Versions in parallel as well as the pages inside them, so one version's
+    // sequential steps (search index, what changed) overlap another's pages.
+    let parts: Vec<Result<Written, WriteError>> =
+        chosen.par_iter().zip(&docs).map(|(&vi, docs)| shared.version(vi, docs)).collect();
+    for part in parts {
+        w = w.merge(part?);
+    }
+
+    if let Some(base) = &site.config.base_url {
+        let base = base.trim_end_matches('/');
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for &vi in &chosen {
+            let v = &site.views[vi];
+            for id in &v.nav.order {
+                xml.push_str(&format!("<url><loc>{}/{}/{}.html</loc></url>\n", xml_escape(base), v.version.path, id));
+            }
+        }
+        xml.push_str("</urlset>\n");
+        o.write("sitemap.xml", xml.as_bytes())?;
+        w.files.push("sitemap.xml".into());
+    }
+    Ok(w)
+}
+
+/// What every version's writer shares.
+struct Shared<'a> {
+    o: &'a Out,
+    site: &'a Site,
+    theme: &'a Theme,
+    bodies: &'a [Option<RenderedBody>],
+    selected: &'a [bool],
+    hist: &'a BTreeMap<ArticleId, Vec<usize>>,
+    assets_from_root: &'a BTreeMap<String, String>,
+    /// Per body: where its search fragment was written first.
+    first_fragment: &'a [Option<String>],
+    done: AtomicU64,
+    total: u64,
+    progress: Option<Progress<'a>>,
+}
+
+impl Shared<'_> {
+    /// Writes everything of built version `vi`; `docs` are its search documents.
+    fn version(&self, vi: usize, docs: &[(usize, &index::PreparedDoc)]) -> Result<Written, WriteError> {
+        let (o, site, theme, bodies) = (self.o, self.site, self.theme, self.bodies);
+        let mut w = Written::default();
         let view = &site.views[vi];
         let vpath = &view.version.path;
 
@@ -355,15 +440,16 @@ fn write_into(
             w.targets.push(format!("{vpath}/{id}.html"));
         }
 
-        let cx = VersionCx::new(site, vi, selected, nav_name, &hist, assets_from_root.clone());
+        let cx = VersionCx::new(site, vi, self.selected, nav_name, self.hist, self.assets_from_root.clone());
 
         // Article pages, in parallel.
-        let pages: Vec<&ArticleId> = view.nav.order.iter().collect();
-        let part = pages
+        let part = view
+            .nav
+            .order
             .par_iter()
             .map(|id| {
                 let mut part = Written::default();
-                let page = &view.pages[*id];
+                let page = &view.pages[id];
                 let Some(body) = &bodies[page.body] else { return part };
                 let (ctx, targets) = cx.article(id, body, false);
                 match theme.render("article.html", &ctx) {
@@ -378,9 +464,9 @@ fn write_into(
                     }
                     Err(e) => part.errors.push(e),
                 }
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(p) = progress {
-                    p(n, total);
+                let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(p) = self.progress {
+                    p(n, self.total);
                 }
                 part
             })
@@ -419,9 +505,11 @@ fn write_into(
             w.targets.extend(targets);
         }
         for (alias, target) in &site.aliases {
-            if view.pages.contains_key(target) && !view.pages.contains_key(&ArticleId::new(alias.as_str())) {
+            if view.pages.contains_key(target) && !view.pages.contains_key(alias.as_str()) {
                 let to = format!("{target}.html");
-                match redirect(&to, &view.pages[target].title) {
+                let html = theme
+                    .render("redirect.html", &minijinja::context! { target => to, title => view.pages[target].title });
+                match html {
                     Ok(html) => {
                         let rel = format!("{vpath}/{alias}.html");
                         o.write(&rel, html.as_bytes())?;
@@ -435,53 +523,25 @@ fn write_into(
         changes::write(o, site, theme, &cx, bodies, &mut w)?;
 
         // The version's search index, documents in reading order.
-        let docs: Vec<(usize, &index::PreparedDoc)> = view
-            .nav
-            .order
-            .iter()
-            .filter_map(|id| {
-                let b = view.pages[id].body;
-                prepared[b].as_ref().map(|p| (b, p))
-            })
-            .collect();
         let refs: Vec<&index::PreparedDoc> = docs.iter().map(|(_, p)| *p).collect();
         for (rel, bytes) in index::build_prepared(&refs).into_files() {
             let rel = format!("{vpath}/{rel}");
             o.write(&rel, &bytes)?;
             w.files.push(rel);
         }
-        // A fragment's bytes depend only on the article text: write each once and
-        // hard-link it into the other versions.
-        for (n, (b, p)) in docs.iter().enumerate() {
+        for (n, (b, _)) in docs.iter().enumerate() {
             let rel = format!("{vpath}/search/f/{n}.js");
-            match &fragment_files[*b] {
-                Some(first) => o.link(first, &rel)?,
-                None => {
-                    o.write(&rel, &p.fragment_file())?;
-                    fragment_files[*b] = Some(rel.clone());
-                }
+            let first = self.first_fragment[*b].as_deref().expect("every document has a first fragment");
+            if first != rel {
+                o.link(first, &rel)?;
             }
             w.files.push(rel);
         }
         // Thousands of pages share the same link targets: keep each once.
         w.targets.sort_unstable();
         w.targets.dedup();
+        Ok(w)
     }
-
-    if let Some(base) = &site.config.base_url {
-        let base = base.trim_end_matches('/');
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for &vi in &chosen {
-            let v = &site.views[vi];
-            for id in &v.nav.order {
-                xml.push_str(&format!("<url><loc>{}/{}/{}.html</loc></url>\n", xml_escape(base), v.version.path, id));
-            }
-        }
-        xml.push_str("</urlset>\n");
-        o.write("sitemap.xml", xml.as_bytes())?;
-        w.files.push("sitemap.xml".into());
-    }
-    Ok(w)
 }
 
 fn xml_escape(s: &str) -> String {
