@@ -118,7 +118,22 @@ struct DocTerms {
     len: u32,
     /// Distinct query terms of the title (whole forms), for exact-title matches.
     title_len: usize,
-    terms: Vec<(String, Stat)>,
+    /// The distinct terms, back to back: one allocation per document instead of one
+    /// per term keeps thousands of prepared documents small.
+    text: String,
+    /// (end offset of the term in `text`, its statistics), in `text` order.
+    terms: Vec<(u32, Stat)>,
+}
+
+impl DocTerms {
+    fn iter(&self) -> impl Iterator<Item = (&str, Stat)> {
+        let mut start = 0usize;
+        self.terms.iter().map(move |&(end, st)| {
+            let t = &self.text[start..end as usize];
+            start = end as usize;
+            (t, st)
+        })
+    }
 }
 
 fn analyze(doc: &SearchDoc) -> DocTerms {
@@ -155,7 +170,13 @@ fn analyze(doc: &SearchDoc) -> DocTerms {
             len += n;
         }
     }
-    DocTerms { len, title_len: title_terms.len(), terms: stats.into_iter().collect() }
+    let mut text = String::with_capacity(stats.keys().map(|t| t.len()).sum());
+    let mut terms = Vec::with_capacity(stats.len());
+    for (t, st) in stats {
+        text.push_str(&t);
+        terms.push((u32::try_from(text.len()).expect("a document's terms fit in 4 GB"), st));
+    }
+    DocTerms { len, title_len: title_terms.len(), text, terms }
 }
 
 /// A `HashMap` with a small fast hasher (FxHash); lookups only, never iterated into
@@ -253,21 +274,18 @@ pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
     let title_lens: String = analyzed.iter().map(|d| shard::ALPHABET[d.title_len.min(63)] as char).collect();
 
     // postings in doc order: (encoded postings, last doc id)
-    let mut postings: FastMap<String, (String, u32)> = FastMap::default();
+    let mut postings: FastMap<&str, (String, u32)> = FastMap::default();
     for (id, doc) in analyzed.iter().enumerate() {
         let id = u32::try_from(id).expect("fewer than 2^32 documents");
-        for (term, st) in &doc.terms {
-            let entry = match postings.get_mut(term.as_str()) {
-                Some(e) => e,
-                None => postings.entry(term.clone()).or_insert_with(|| (String::new(), 0)),
-            };
+        for (term, st) in doc.iter() {
+            let entry = postings.entry(term).or_insert_with(|| (String::new(), 0));
             let delta = if entry.0.is_empty() { id } else { id - entry.1 };
             shard::push_number(&mut entry.0, delta);
             entry.0.push(shard::weight_char(st.title, st.heading, shard::body_weight(st.tf, doc.len, avg_len)));
             entry.1 = id;
         }
     }
-    let mut entries: Vec<(String, String)> = postings.into_iter().map(|(t, (p, _))| (t, p)).collect();
+    let mut entries: Vec<(&str, String)> = postings.into_iter().map(|(t, (p, _))| (t, p)).collect();
     // sorted as JS sorts, so the index is byte-stable and the runtime's search agrees
     entries.sort_unstable_by(|a, b| shard::js_cmp(&a.0, &b.0));
 
@@ -277,7 +295,7 @@ pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
     let shard_bodies: Vec<String> = ranges
         .iter()
         .map(|r| {
-            let terms: Vec<&str> = entries[r.clone()].iter().map(|e| e.0.as_str()).collect();
+            let terms: Vec<&str> = entries[r.clone()].iter().map(|e| e.0).collect();
             let posts: Vec<&str> = entries[r.clone()].iter().map(|e| e.1.as_str()).collect();
             format!("{},{}", js_string(&terms.join("\n")), js_string(&posts.join("\n")))
         })
