@@ -38,8 +38,14 @@ impl TreeWriter<'_, '_> {
     /// nested inside it, depth-first.
     fn level(&self, ids: &[ArticleId], depth: usize, s: &mut String) {
         let root = self.root;
+        // Above the page's own level only the ancestor on the path is listed; the page's
+        // level lists all its siblings, and the page its children.
+        let on_page_level = depth + 1 >= self.path.len();
         for id in ids {
             let on_path = self.path.get(depth) == Some(id);
+            if !on_page_level && !on_path {
+                continue;
+            }
             let current = Some(id) == self.current;
             s.push('\n');
             s.push_str(if current {
@@ -298,7 +304,7 @@ impl<'a> VersionCx<'a> {
         s.push_str("<ul>");
         let mut wi = site.views.len();
         for v in site.versions.iter().rev() {
-            s.push_str("\n      ");
+            s.push('\n');
             if let Some(url) = &v.url {
                 s.push_str("<li class=\"external\"><a href=\"");
                 s.push_str(&escape_html(url));
@@ -331,12 +337,14 @@ impl<'a> VersionCx<'a> {
             }
             s.push_str("</a></li>");
         }
-        s.push_str("\n    </ul>");
+        s.push_str("\n</ul>");
         s
     }
 
-    /// The static tree: top level, opened along the path to `current`, plus its
-    /// children, as nested `<ul>`; `li.open` on the path, `li.current` on the page.
+    /// The static tree: the path from the top level down to `current`, its siblings and
+    /// its children, as nested `<ul>` (the top level alone on pages outside the tree);
+    /// `li.open` on the path, `li.current` on the page. With JavaScript, `folio.js`
+    /// replaces it with the whole tree from `nav.<hash>.js`.
     fn tree_html(&self, current: Option<&ArticleId>, root: &str) -> String {
         let view = self.view();
         let mut path: Vec<ArticleId> = match current {

@@ -116,6 +116,9 @@ async function navRows(mode, page) {
  * each page on the path to `slug` (its ancestors and itself), with those opened.
  * `toggles` says whether rows carry ▾/▸ (the script's tree) or · only (static tree).
  */
+// With toggles (the full tree folio.js builds), every level on the path is open. Without
+// (the static tree in the HTML), levels above the page show only the path: the page's
+// ancestors, its siblings and its children.
 function expectedTree(rows, slug, toggles) {
   const at = rows.findIndex((r) => r[0] === slug);
   assert.ok(at >= 0, `${slug} is in the tree`);
@@ -134,6 +137,7 @@ function expectedTree(rows, slug, toggles) {
     const open = path.has(s);
     parentOpen[depth + 1] = open && parentOpen[depth];
     if (!parentOpen[depth]) return;
+    if (!toggles && depth < rows[at][2] && !open) return;
     const mark = toggles && hasKids ? (open ? '▾' : '▸') : '·';
     out.push(`${'  '.repeat(depth)}${mark} ${title}${s === slug ? ' [current]' : ''}`);
   });
