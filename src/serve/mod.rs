@@ -11,6 +11,7 @@
 
 mod http;
 mod rebuild;
+mod search;
 mod watch;
 
 use std::io::Write as _;
@@ -103,13 +104,11 @@ pub fn run(args: &ServeArgs, verbosity: Verbosity) -> i32 {
         open_browser(&url);
     }
     loop {
-        if builder.has_deferred() && !watcher.has_events() {
-            builder.deferred(&mut || watcher.has_events());
-            continue;
-        }
-        let batch = watcher.next_batch();
-        if !batch.is_empty() {
-            builder.rebuild(&batch);
+        builder.idle(&mut || watcher.has_events());
+        if let Some(batch) = watcher.next_batch(builder.wakeup()) {
+            if !batch.is_empty() {
+                builder.rebuild(&batch);
+            }
         }
     }
 }
@@ -130,15 +129,17 @@ fn open_browser(url: &str) {
     }
 }
 
-/// Removes the build folders of `folio serve` processes that no longer run (a stopped
-/// server cannot clean up after itself). Only where running processes can be seen
-/// (`/proc`); elsewhere nothing is removed.
+/// Removes, in the background, the build folders of `folio serve` processes that no
+/// longer run (a stopped server cannot clean up after itself, and a large manual's site
+/// is big). Only where running processes can be seen (`/proc`); elsewhere nothing is
+/// removed.
 fn remove_stale_folders() {
     let proc = Path::new("/proc/self");
     if !proc.exists() {
         return;
     }
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    let mut stale = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TMP_PREFIX)) else { continue };
@@ -147,7 +148,15 @@ fn remove_stale_folders() {
             continue;
         };
         if !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(entry.path());
+            stale.push(entry.path());
         }
+    }
+    if !stale.is_empty() {
+        // Whatever is left when this process ends is removed by the next one.
+        let _ = std::thread::Builder::new().name("folio-cleanup".into()).spawn(move || {
+            for dir in stale {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        });
     }
 }

@@ -27,12 +27,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use super::http::Hub;
+use super::search;
 use super::watch::Batch;
 use crate::cli::Verbosity;
 use crate::diag::{Diagnostics, Location};
@@ -45,6 +47,21 @@ use crate::render::{links, Theme, MEDIA_PREFIX};
 use crate::write::{self, Staged};
 use crate::{load, model};
 
+/// Deferred work (what-changed pages, search indexes) waits for this long without changes.
+const DEFER_AFTER: Duration = Duration::from_millis(400);
+/// How often finished background work is looked for.
+const POLL: Duration = Duration::from_millis(25);
+/// Search documents prepared per background job.
+const PREPARE_SLICE: usize = 128;
+
+/// Identifies one content of one body slot, so that work done for it elsewhere is not
+/// applied after the slot changed.
+static STAMP: AtomicU64 = AtomicU64::new(1);
+
+fn stamp() -> u64 {
+    STAMP.fetch_add(1, Ordering::Relaxed)
+}
+
 /// The model of the latest build attempt.
 struct Current {
     site: Site,
@@ -52,7 +69,9 @@ struct Current {
     /// Rendered bodies, aligned with `site.bodies`.
     bodies: Vec<Option<RenderedBody>>,
     /// Search documents of the bodies, aligned with `site.bodies`; made when first needed.
-    docs: Vec<Option<PreparedDoc>>,
+    docs: Vec<Option<Arc<PreparedDoc>>>,
+    /// The [`stamp`] of each body slot's current content.
+    stamps: Vec<u64>,
     /// "Changed in" versions per article, as pages show them.
     hist: BTreeMap<ArticleId, Vec<usize>>,
     /// The raw front matter of each article file as `site` holds it, by repository path.
@@ -119,6 +138,15 @@ pub struct Builder {
     nav: HashMap<String, String>,
     /// Numbers the folders under `tmp`.
     seq: u64,
+    /// The search thread.
+    worker: search::Worker,
+    /// Bumped per version whenever its documents change or it is written otherwise, so
+    /// that a search job started before is not applied.
+    search_epoch: HashMap<VersionId, u64>,
+    /// When the running search job started.
+    search_started: Instant,
+    /// When the last change was handled.
+    last_change: Instant,
 }
 
 /// Stage timings of one rebuild, for `--verbose`.
@@ -159,6 +187,10 @@ impl Builder {
             files: HashSet::new(),
             nav: HashMap::new(),
             seq: 0,
+            worker: search::Worker::start(),
+            search_epoch: HashMap::new(),
+            search_started: Instant::now(),
+            last_change: Instant::now(),
         }
     }
 
@@ -219,6 +251,7 @@ impl Builder {
 
     /// Reports the attempt; writes what is pending when it has no errors.
     fn finish(&mut self, mut diags: Diagnostics, mut timings: Timings, start: Instant, what: &str) {
+        self.last_change = Instant::now();
         let errors = diags.has_errors();
         if !errors {
             let mut t = Instant::now();
@@ -272,7 +305,10 @@ impl Builder {
         let theme = Theme::load(&site.theme, diags);
         let old = self.cur.take();
         match &old {
-            Some(o) => self.pending.merge(compare(&o.site, &site)),
+            Some(o) => {
+                let p = compare(&o.site, &site);
+                self.pend(p);
+            }
             None => self.pending.full = true,
         }
         let (bodies, docs, rendered) = render_cached(&site, old, diags);
@@ -287,7 +323,8 @@ impl Builder {
         if !diags.has_errors() {
             self.model_stale = false;
         }
-        self.cur = Some(Current { site, theme, bodies, docs, hist, yaml, by_path });
+        let stamps = (0..site.bodies.len()).map(|_| stamp()).collect();
+        self.cur = Some(Current { site, theme, bodies, docs, stamps, hist, yaml, by_path });
     }
 
     /// The fast path: redoes the bodies of the changed article files in the current model
@@ -359,7 +396,7 @@ impl Builder {
             cur.hist.insert(id.clone(), one);
         }
         timings.lap("history", &mut t);
-        self.pending.merge(pending);
+        self.pend(pending);
         if diags.has_errors() {
             self.recheck.extend(md.iter().cloned());
         }
@@ -418,6 +455,7 @@ impl Builder {
         for id in &whole_ids {
             self.pending.changes.remove(id);
             self.pending.search.remove(id);
+            *self.search_epoch.entry(id.clone()).or_default() += 1;
         }
         self.pending.versions.clear();
         self.pending.articles.clear();
@@ -570,48 +608,56 @@ impl Builder {
         let written = scan(&out);
         self.note_files(&written);
         self.pending = Pending::default();
+        self.bump_all_search();
         self.hub.reload(None);
         Some(format!("built {n} version{}, {} pages", plural(n), stats.pages))
     }
 
-    /// Whether deferred work (changes pages, search indexes) waits.
-    pub fn has_deferred(&self) -> bool {
-        self.ok
-            && !self.pending.full
-            && (!self.pending.changes.is_empty() || !self.pending.search.is_empty())
-            && self.cur.is_some()
+    /// How long the caller may wait for changes before calling [`Builder::idle`] again:
+    /// `None` when nothing is left to do.
+    pub fn wakeup(&self) -> Option<Duration> {
+        if self.worker.busy() {
+            return Some(POLL);
+        }
+        let owed = !self.pending.changes.is_empty() || !self.pending.search.is_empty();
+        if !self.ok || self.pending.full || self.cur.is_none() || !owed {
+            return None;
+        }
+        Some(DEFER_AFTER.saturating_sub(self.last_change.elapsed()).max(POLL))
     }
 
-    /// Writes the deferred `changes.html` and diff pages, one version at a time, stopping
-    /// early when `interrupted` says new changes are waiting (the rest stays pending).
-    pub fn deferred(&mut self, interrupted: &mut dyn FnMut() -> bool) {
+    /// The work deferred after a rebuild: applies finished search jobs, and once no
+    /// change came for [`DEFER_AFTER`], writes the what-changed pages (here, one version
+    /// at a time, stopping when `interrupted` says new changes wait) and starts the next
+    /// search index job.
+    pub fn idle(&mut self, interrupted: &mut dyn FnMut() -> bool) {
+        while let Some(done) = self.worker.try_done() {
+            self.finish_job(done);
+        }
+        if !self.ok || self.pending.full || self.cur.is_none() || self.last_change.elapsed() < DEFER_AFTER {
+            return;
+        }
+        if !self.pending.changes.is_empty() {
+            self.deferred_changes(interrupted);
+        }
+        if !self.worker.busy() && !self.pending.search.is_empty() && !interrupted() {
+            self.start_search_job();
+        }
+    }
+
+    /// Writes the deferred `changes.html` and diff pages, one version at a time.
+    fn deferred_changes(&mut self, interrupted: &mut dyn FnMut() -> bool) {
         let start = Instant::now();
         let Some(served) = self.served_dir() else { return };
         let mut html = Vec::new();
         let mut versions = 0;
-        let mut searches = 0;
-        let todo: Vec<(bool, VersionId)> = (self.pending.changes.iter().map(|v| (false, v.clone())))
-            .chain(self.pending.search.iter().map(|v| (true, v.clone())))
-            .collect();
-        for (search, vid) in todo {
+        let todo: Vec<VersionId> = self.pending.changes.iter().cloned().collect();
+        for vid in todo {
             if interrupted() {
                 break;
             }
             let mut diags = Diagnostics::new();
-            let done = if search {
-                match self.write_search(&vid, &served, &mut diags, interrupted) {
-                    Some(false) => break,
-                    other => other.map(|_| Vec::new()),
-                }
-            } else {
-                self.write_changes(&vid, &served, &mut diags)
-            };
-            match done {
-                Some(written) if search => {
-                    html.extend(written);
-                    searches += 1;
-                    self.pending.search.remove(&vid);
-                }
+            match self.write_changes(&vid, &served, &mut diags) {
                 Some(written) => {
                     html.extend(written);
                     versions += 1;
@@ -631,79 +677,135 @@ impl Builder {
         if !html.is_empty() {
             self.hub.reload(Some(&html));
         }
-        if versions + searches > 0 && self.verbosity == Verbosity::Verbose {
+        if versions > 0 && self.verbosity == Verbosity::Verbose {
             eprintln!(
-                "  then what-changed pages of {versions} version{} and search indexes of {searches} in {}",
+                "  then what-changed pages of {versions} version{} in {}",
                 plural(versions),
                 human_ms(start.elapsed().as_secs_f64() * 1000.0)
             );
         }
     }
 
-    /// Rebuilds the search index of one version: `Some(true)` when done, `Some(false)`
-    /// when `interrupted` stopped it (what was prepared is kept), `None` on failure.
-    fn write_search(
-        &mut self,
-        vid: &VersionId,
-        served: &Path,
-        diags: &mut Diagnostics,
-        interrupted: &mut dyn FnMut() -> bool,
-    ) -> Option<bool> {
-        let cur = self.cur.as_mut()?;
-        let Some(vi) = cur.site.view_index(vid) else { return Some(true) };
+    /// Starts the next search job: preparing missing documents of the newest version
+    /// whose index is owed, or, when it has them all, writing its index.
+    fn start_search_job(&mut self) {
+        let Some(cur) = self.cur.as_ref() else { return };
+        let Some(vi) =
+            (0..cur.site.views.len()).rev().find(|&vi| self.pending.search.contains(&cur.site.views[vi].version.id))
+        else {
+            // Owed for versions that are gone.
+            self.pending.search.clear();
+            return;
+        };
         let view = &cur.site.views[vi];
-        let vpath = view.version.path.clone();
-        let missing: BTreeSet<usize> =
-            view.pages.values().map(|p| p.body).filter(|&b| cur.docs.get(b).is_some_and(|d| d.is_none())).collect();
-        let missing: Vec<usize> = missing.into_iter().collect();
-        // The first index of a session prepares every document: in slices, so that an
-        // edit arriving meanwhile is not kept waiting.
-        for chunk in missing.chunks(256) {
-            if interrupted() {
-                return Some(false);
-            }
-            let made: Vec<Option<PreparedDoc>> =
-                chunk.par_iter().map(|&bi| write::search_doc(&cur.site, &cur.bodies, bi)).collect();
-            for (&bi, doc) in chunk.iter().zip(made) {
-                cur.docs[bi] = doc;
-            }
+        let bodies: Vec<usize> = view.nav.order.iter().filter_map(|id| view.pages.get(id)).map(|p| p.body).collect();
+        let mut missing: Vec<usize> = bodies
+            .iter()
+            .copied()
+            .filter(|&b| cur.docs.get(b).is_some_and(|d| d.is_none()) && cur.bodies.get(b).is_some_and(|r| r.is_some()))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            // The first index of a session prepares every document: in slices, so that
+            // results flow back and stale ones are few.
+            let items = missing
+                .into_iter()
+                .take(PREPARE_SLICE)
+                .filter_map(|bi| {
+                    let (doc, html) = write::search_source(&cur.site, &cur.bodies, bi)?;
+                    Some((bi, cur.stamps[bi], doc, html))
+                })
+                .collect();
+            self.worker.send(search::Job::Prepare(items));
+            return;
         }
+        let docs: Vec<Arc<PreparedDoc>> = bodies.iter().filter_map(|&b| cur.docs.get(b).cloned().flatten()).collect();
+        let vid = view.version.id.clone();
+        let vpath = view.version.path.clone();
+        let epoch = self.search_epoch.get(&vid).copied().unwrap_or(0);
         self.seq += 1;
         let stage = self.tmp.join(format!("stage-{}", self.seq));
-        let cur = self.cur.as_ref()?;
-        let staged = fs::create_dir_all(&stage)
-            .map_err(|e| write::WriteError(format!("{}: {e}", stage.display())))
-            .and_then(|_| write::search_into(&stage, &cur.site, &cur.docs, vi));
-        let result = match staged {
-            Ok(staged) => {
-                let prefix = format!("{vpath}/search/");
-                let stale: Vec<String> = self
-                    .files
-                    .iter()
-                    .filter(|f| f.starts_with(&prefix) && !staged.files.contains(f))
-                    .cloned()
-                    .collect();
-                match move_into(&stage, served, &staged.files, &stale) {
-                    Ok(()) => Some((staged, stale)),
-                    Err(e) => {
-                        diags.error(Location::file(served), format!("cannot update the served site: {e}"));
-                        self.pending.full = true;
-                        None
+        self.search_started = Instant::now();
+        self.worker.send(search::Job::Build { vid, epoch, vpath, stage, docs });
+    }
+
+    /// Applies a finished search job, unless the model or the site moved on meanwhile.
+    fn finish_job(&mut self, done: search::Done) {
+        match done {
+            search::Done::Prepared(items) => {
+                let Some(cur) = self.cur.as_mut() else { return };
+                for (bi, stamp, doc) in items {
+                    if cur.stamps.get(bi) == Some(&stamp) {
+                        cur.docs[bi] = Some(Arc::new(doc));
                     }
                 }
             }
-            Err(e) => {
-                diags.error(Location::file(&stage), e.to_string());
-                None
+            search::Done::Built { vid, epoch, stage, result } => {
+                let current = self.search_epoch.get(&vid).copied().unwrap_or(0) == epoch;
+                match (result, self.served_dir()) {
+                    (Ok(staged), Some(served)) if current => {
+                        let Some((vpath, _)) = staged.files.first().and_then(|f| f.split_once('/')) else {
+                            self.pending.search.remove(&vid);
+                            let _ = fs::remove_dir_all(&stage);
+                            return;
+                        };
+                        let prefix = format!("{vpath}/search/");
+                        let new: HashSet<&String> = staged.files.iter().collect();
+                        let stale: Vec<String> =
+                            self.files.iter().filter(|f| f.starts_with(&prefix) && !new.contains(f)).cloned().collect();
+                        match move_into(&stage, &served, &staged.files, &stale) {
+                            Ok(()) => {
+                                for f in &stale {
+                                    self.files.remove(f);
+                                }
+                                self.note_files(&staged.files);
+                                self.pending.search.remove(&vid);
+                                if self.verbosity == Verbosity::Verbose {
+                                    let ms = self.search_started.elapsed().as_secs_f64() * 1000.0;
+                                    eprintln!("  search index of {vid} in {}", human_ms(ms));
+                                }
+                            }
+                            Err(e) => {
+                                eprintln!("error: cannot update the search index of {vid}: {e}");
+                                self.pending.full = true;
+                            }
+                        }
+                    }
+                    (Err(e), _) => {
+                        eprintln!("error: cannot write the search index of {vid}: {e}");
+                        self.pending.search.remove(&vid);
+                    }
+                    // Stale: the version's documents changed, or a full rebuild replaced
+                    // the site; it is owed again or was written since.
+                    _ => {}
+                }
+                let _ = fs::remove_dir_all(&stage);
             }
-        };
-        let _ = fs::remove_dir_all(&stage);
-        let (staged, stale) = result?;
-        for f in &stale {
-            self.files.remove(f);
         }
-        self.note_files(&staged.files);
-        Some(true)
+    }
+
+    /// Adds `p` to the pending work; search jobs already running for its versions
+    /// become stale.
+    fn pend(&mut self, p: Pending) {
+        for vid in p.search.iter().chain(&p.versions) {
+            *self.search_epoch.entry(vid.clone()).or_default() += 1;
+        }
+        if p.full {
+            self.bump_all_search();
+        }
+        self.pending.merge(p);
+    }
+
+    fn bump_all_search(&mut self) {
+        for e in self.search_epoch.values_mut() {
+            *e += 1;
+        }
+        if let Some(cur) = &self.cur {
+            for v in &cur.site.views {
+                *self.search_epoch.entry(v.version.id.clone()).or_default() += 1;
+            }
+        }
     }
 
     /// Rewrites the changes pages of one version; the HTML files written, or `None` on
@@ -992,12 +1094,14 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
                 cur.site.bodies[s] = body;
                 cur.bodies[s] = Some(r);
                 cur.docs[s] = None;
+                cur.stamps[s] = stamp();
                 slot_of.push(s);
             }
             None => {
                 cur.site.bodies.push(body);
                 cur.bodies.push(Some(r));
                 cur.docs.push(None);
+                cur.stamps.push(stamp());
                 slot_of.push(cur.site.bodies.len() - 1);
             }
         }
@@ -1008,6 +1112,7 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
         cur.site.bodies[s].line_map = Vec::new();
         cur.bodies[s] = None;
         cur.docs[s] = None;
+        cur.stamps[s] = stamp();
     }
     let mut pages = Vec::with_capacity(plan.len());
     for (vi, _, k) in plan {
@@ -1039,7 +1144,7 @@ fn render_cached(
     site: &Site,
     old: Option<Current>,
     diags: &mut Diagnostics,
-) -> (Vec<Option<RenderedBody>>, Vec<Option<PreparedDoc>>, usize) {
+) -> (Vec<Option<RenderedBody>>, Vec<Option<Arc<PreparedDoc>>>, usize) {
     let mut used = vec![false; site.bodies.len()];
     for v in &site.views {
         for p in v.pages.values() {
@@ -1047,7 +1152,7 @@ fn render_cached(
         }
     }
     let mut out: Vec<Option<RenderedBody>> = vec![None; site.bodies.len()];
-    let mut docs: Vec<Option<PreparedDoc>> = (0..site.bodies.len()).map(|_| None).collect();
+    let mut docs: Vec<Option<Arc<PreparedDoc>>> = vec![None; site.bodies.len()];
     if let Some(mut old) = old {
         let same_assets = old.site.assets.iter().map(|a| &a.rel).eq(site.assets.iter().map(|a| &a.rel));
         if same_assets && old.site.aliases == site.aliases {
@@ -1292,7 +1397,8 @@ mod tests {
         let hist = history(&site0);
         let yaml = read_yaml(dir.path(), &site0);
         let by_path = site0.files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect();
-        let mut cur = Current { site: site0, theme, bodies, docs, hist, yaml, by_path };
+        let stamps = vec![0; site0.bodies.len()];
+        let mut cur = Current { site: site0, theme, bodies, docs, stamps, hist, yaml, by_path };
         let edited = "---\ntitle: A\n---\nalpha\n<!-- only 3.. -->\nnew in 3\n<!-- /only -->\n## H {#h}\n";
         fs::write(dir.path().join("articles/a.md"), edited).unwrap();
         let patch = eligible(dir.path(), &cur, Path::new("articles/a.md")).expect("body-only edit");

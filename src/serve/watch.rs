@@ -86,20 +86,24 @@ impl Watcher {
         changed
     }
 
-    /// Waits for the next burst of relevant changes.
-    pub fn next_batch(&mut self) -> Batch {
+    /// Waits for the next burst of relevant changes, or until `timeout` passes without
+    /// one (then `None`); without a timeout, waits as long as it takes.
+    pub fn next_batch(&mut self, timeout: Option<Duration>) -> Option<Batch> {
         let mut batch = std::mem::take(&mut self.early);
-        if batch.is_empty() {
-            loop {
-                match self.rx.recv() {
-                    Ok(ev) => self.add(ev, &mut batch),
+        let deadline = timeout.map(|t| Instant::now() + t);
+        while batch.is_empty() {
+            let ev = match deadline {
+                None => match self.rx.recv() {
+                    Ok(ev) => ev,
                     // The watcher lives as long as self, so the channel stays open.
-                    Err(_) => return batch,
-                }
-                if !batch.is_empty() {
-                    break;
-                }
-            }
+                    Err(_) => return None,
+                },
+                Some(d) => match self.rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
+                    Ok(ev) => ev,
+                    Err(_) => return None,
+                },
+            };
+            self.add(ev, &mut batch);
         }
         let start = Instant::now();
         while start.elapsed() < MAX_BURST {
@@ -108,7 +112,7 @@ impl Watcher {
                 Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => break,
             }
         }
-        batch
+        Some(batch)
     }
 
     /// Whether relevant changes are waiting (does not block).

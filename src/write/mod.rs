@@ -708,40 +708,39 @@ pub fn changes_into(
     Ok(staged(w, diags))
 }
 
-/// The search document of `site.bodies[bi]`, prepared as [`all`] prepares it (`None`
-/// when the body has no rendering). Must stay in step with `write_into`.
-pub fn search_doc(site: &Site, bodies: &[Option<RenderedBody>], bi: usize) -> Option<index::PreparedDoc> {
+/// What the search document of `site.bodies[bi]` is made of, owned so that it can be
+/// prepared on another thread: the document without its sections, and the body's HTML
+/// (`None` when the body has no rendering). Must stay in step with `write_into`.
+pub fn search_source(site: &Site, bodies: &[Option<RenderedBody>], bi: usize) -> Option<(index::SearchDoc, String)> {
     let r = bodies.get(bi)?.as_ref()?;
     let f = &site.files[site.bodies[bi].file];
-    Some(index::prepare(&index::SearchDoc {
+    let doc = index::SearchDoc {
         url: format!("{}.html", f.slug),
         title: f.front.title.clone().unwrap_or_default(),
         keywords: f.front.keywords.clone(),
-        sections: index::extract_sections(&r.html),
-    }))
+        sections: Vec::new(),
+    };
+    Some((doc, r.html.clone()))
 }
 
-/// Writes the search index of built version `vi` into `dir` as [`all`] does, from the
-/// prepared documents of the site's bodies (`docs[bi]` from [`search_doc`]).
-pub fn search_into(
-    dir: &Path,
-    site: &Site,
-    docs: &[Option<index::PreparedDoc>],
-    vi: usize,
-) -> Result<Staged, WriteError> {
+/// Prepares a search document from what [`search_source`] returned, as [`all`] does.
+pub fn prepare_search_doc(mut doc: index::SearchDoc, html: &str) -> index::PreparedDoc {
+    doc.sections = index::extract_sections(html);
+    index::prepare(&doc)
+}
+
+/// Writes the search index of version folder `vpath` into `dir` as [`all`] does, from
+/// the version's prepared documents in reading order.
+pub fn search_into(dir: &Path, vpath: &str, docs: &[&index::PreparedDoc]) -> Result<Staged, WriteError> {
     let o = Out::new(dir);
-    let view = &site.views[vi];
-    let vpath = &view.version.path;
-    let prepared: Vec<&index::PreparedDoc> =
-        view.nav.order.iter().filter_map(|id| docs.get(view.pages[id].body)?.as_ref()).collect();
     let mut staged = Staged::default();
-    for (rel, bytes) in index::build_prepared(&prepared).into_files() {
+    for (rel, bytes) in index::build_prepared(docs).into_files() {
         let rel = format!("{vpath}/{rel}");
         o.write(&rel, &bytes)?;
         staged.files.push(rel);
     }
     // The fragments (which `all` shares between versions by hard links).
-    for (n, p) in prepared.iter().enumerate() {
+    for (n, p) in docs.iter().enumerate() {
         let rel = format!("{vpath}/search/f/{n}.js");
         o.write(&rel, &p.fragment_file())?;
         staged.files.push(rel);
