@@ -12,6 +12,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use walkdir::WalkDir;
 
@@ -284,6 +285,7 @@ fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<(Vec<ArticleFil
         diags.error(Location::file("articles"), "no articles/ folder: add Markdown articles under articles/");
         return Ok((articles, assets));
     }
+    let mut markdown: Vec<(PathBuf, PathBuf)> = Vec::new();
     for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
         let entry = entry.map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
         if !entry.file_type().is_file() {
@@ -297,14 +299,28 @@ fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<(Vec<ArticleFil
             assets.push(AssetFile { rel: under, abs: abs.to_path_buf() });
             continue;
         }
-        let stem = abs.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
-        let (slug, at) = match stem.split_once('@') {
-            Some((s, v)) => (s.to_string(), Some(v.to_string())),
-            None => (stem.clone(), None),
-        };
-        let Some(text) = read_text(abs, &rel, diags) else { continue };
-        let Some((front, body, body_line)) = front::parse(&text, &rel, diags) else { continue };
-        articles.push(ArticleFile { path: rel, slug, at, front, body, body_line });
+        markdown.push((abs.to_path_buf(), rel));
+    }
+    // Reading and parsing front matter is independent per file: do it in parallel,
+    // keeping the walk's order.
+    let parsed: Vec<(Option<ArticleFile>, Diagnostics)> = markdown
+        .par_iter()
+        .map(|(abs, rel)| {
+            let mut d = Diagnostics::new();
+            let stem = abs.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            let (slug, at) = match stem.split_once('@') {
+                Some((s, v)) => (s.to_string(), Some(v.to_string())),
+                None => (stem.clone(), None),
+            };
+            let file = read_text(abs, rel, &mut d)
+                .and_then(|text| front::parse(&text, rel, &mut d))
+                .map(|(front, body, body_line)| ArticleFile { path: rel.clone(), slug, at, front, body, body_line });
+            (file, d)
+        })
+        .collect();
+    for (file, d) in parsed {
+        diags.extend(d);
+        articles.extend(file);
     }
     Ok((articles, assets))
 }
