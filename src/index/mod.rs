@@ -287,7 +287,7 @@ pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
     }
     let mut entries: Vec<(&str, String)> = postings.into_iter().map(|(t, (p, _))| (t, p)).collect();
     // sorted as JS sorts, so the index is byte-stable and the runtime's search agrees
-    entries.sort_unstable_by(|a, b| shard::js_cmp(&a.0, &b.0));
+    entries.sort_unstable_by(|a, b| shard::js_cmp(a.0, b.0));
 
     // a term costs its escaped bytes, its postings and two escaped newlines
     let costs: Vec<usize> = entries.iter().map(|(t, p)| js_string(t).len() + p.len() + 2).collect();
