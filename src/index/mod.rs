@@ -303,7 +303,7 @@ pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
     let bounds: Vec<String> = ranges
         .iter()
         .enumerate()
-        .map(|(k, r)| if k == 0 { String::new() } else { shard::bound(&entries[r.start - 1].0, &entries[r.start].0) })
+        .map(|(k, r)| if k == 0 { String::new() } else { shard::bound(entries[r.start - 1].0, entries[r.start].0) })
         .collect();
     // The index is a function of the ordered documents (and this format), so their
     // digests identify it without hashing the shards again.
