@@ -254,9 +254,7 @@ impl Builder {
         self.last_change = Instant::now();
         let errors = diags.has_errors();
         if !errors {
-            let mut t = Instant::now();
-            let wrote = self.publish(&mut diags);
-            timings.lap("write", &mut t);
+            let wrote = self.publish(&mut diags, &mut timings);
             if let Some(summary) = wrote {
                 crate::cli::print_diagnostics(&diags);
                 self.ok = true;
@@ -405,9 +403,12 @@ impl Builder {
 
     /// Writes what is pending (except the deferred changes pages). Returns a summary of
     /// what was written, or `None` when it failed (problems in `diags`).
-    fn publish(&mut self, diags: &mut Diagnostics) -> Option<String> {
+    fn publish(&mut self, diags: &mut Diagnostics, timings: &mut Timings) -> Option<String> {
+        let mut t = Instant::now();
         if self.pending.full || self.served_dir().is_none() {
-            return self.write_full(diags);
+            let done = self.write_full(diags);
+            timings.lap("write", &mut t);
+            return done;
         }
         let served = self.served_dir()?;
         let cur = self.cur.as_ref()?;
@@ -415,6 +416,7 @@ impl Builder {
         self.seq += 1;
         let stage = self.tmp.join(format!("stage-{}", self.seq));
         let result = self.stage_pages(cur, &stage, diags);
+        timings.lap("render", &mut t);
         let outcome = match result {
             Ok(Some((staged, whole))) => {
                 // Diff pages of versions whose changes are still to be redone are checked then.
@@ -474,6 +476,7 @@ impl Builder {
         if media > 0 {
             summary.push_str(&format!(", {media} media file{}", plural(media)));
         }
+        timings.lap("publish", &mut t);
         Some(summary)
     }
 
