@@ -16,12 +16,15 @@
 //! Writes follow from the comparison: an article whose pages differ in any version is
 //! re-rendered in every version (its "Changed in" list spans them all), together with the
 //! articles linked to it by renames; a version whose nav tree, titles or home changed is
-//! re-rendered whole; `changes.html` and the diff pages of a version are redone when an
-//! article differs there or in the version before, *after* the article pages are served
-//! ([`Builder::deferred`]); changes to versions, the theme, `manual.yaml`, or the set of
-//! files rebuild the whole site into a fresh folder. Pages are rendered into a staging
-//! folder and moved into the served one only when the model has no errors and every
-//! link of the new pages reaches a file, so a broken edit keeps the last good site.
+//! re-rendered whole; changes to versions, the theme, `manual.yaml`, or the set of files
+//! rebuild the whole site into a fresh folder. Pages are rendered into a staging folder
+//! and moved into the served one only when the model has no errors and every link of the
+//! new pages reaches a file, so a broken edit keeps the last good site.
+//!
+//! Deferred until the article pages are served and no change came for a moment
+//! ([`Builder::idle`]): `changes.html` and the diff pages of the versions where the
+//! article's step from the version before changed (here), and the search index of every
+//! version whose documents changed (on the [`super::search`] thread).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
