@@ -1,9 +1,9 @@
 //! `folio serve`: a local preview that rebuilds on change and reloads the browser.
 //!
 //! Builds the manual into a temporary folder and serves it on 127.0.0.1 only
-//! ([`http`]); watches `articles/`, `versions/`, `themes/` and `manual.yaml`
-//! ([`watch`]); on every change re-renders only the pages the change touches
-//! ([`rebuild`]) and tells open pages to reload over server-sent events. The live-reload
+//! (`http`); watches `articles/`, `versions/`, `themes/` and `manual.yaml`
+//! (`watch`); on every change re-renders only the pages the change touches
+//! (`rebuild`) and tells open pages to reload over server-sent events. The live-reload
 //! script is added to HTML responses as they are served, never to files on disk, so the
 //! folder holds exactly what `folio build` writes. A change with errors keeps the last
 //! good site: the errors go to the terminal and over the page in the browser, and fixing
