@@ -249,6 +249,15 @@ impl PreparedDoc {
     pub fn fragment_file(&self) -> Vec<u8> {
         format!("__S.f({});\n", self.fragment).into_bytes()
     }
+
+    /// Like [`PreparedDoc::fragment_file`], leaving the document without its fragment
+    /// text (index building needs only its terms and digest): for a writer that writes
+    /// each fragment once and wants the memory back.
+    pub fn take_fragment_file(&mut self) -> Vec<u8> {
+        let bytes = self.fragment_file();
+        self.fragment = String::new();
+        bytes
+    }
 }
 
 /// Builds one version's index, fragments included. Docs arrive in nav order; a doc's

@@ -314,7 +314,7 @@ fn write_into(
 
     // Search documents per distinct body (its file fixes slug, title and keywords),
     // extracted and tokenized once and shared by every version that shows it.
-    let prepared: Vec<Option<index::PreparedDoc>> = bodies
+    let mut prepared: Vec<Option<index::PreparedDoc>> = bodies
         .par_iter()
         .enumerate()
         .map(|(bi, b)| {
@@ -336,33 +336,31 @@ fn write_into(
 
     // Each version's search documents in reading order, and where each distinct
     // fragment is written first; every other version hard-links that file.
-    let docs: Vec<Vec<(usize, &index::PreparedDoc)>> = chosen
+    let doc_bodies: Vec<Vec<usize>> = chosen
         .iter()
         .map(|&vi| {
             let view = &site.views[vi];
-            view.nav
-                .order
-                .iter()
-                .filter_map(|id| {
-                    let b = view.pages[id].body;
-                    prepared[b].as_ref().map(|p| (b, p))
-                })
-                .collect()
+            view.nav.order.iter().map(|id| view.pages[id].body).filter(|&b| prepared[b].is_some()).collect()
         })
         .collect();
     let mut first_fragment: Vec<Option<String>> = vec![None; bodies.len()];
-    for (ci, list) in docs.iter().enumerate() {
+    for (ci, list) in doc_bodies.iter().enumerate() {
         let vpath = &site.views[chosen[ci]].version.path;
-        for (n, (b, _)) in list.iter().enumerate() {
-            if first_fragment[*b].is_none() {
-                first_fragment[*b] = Some(format!("{vpath}/search/f/{n}.js"));
+        for (n, &b) in list.iter().enumerate() {
+            if first_fragment[b].is_none() {
+                first_fragment[b] = Some(format!("{vpath}/search/f/{n}.js"));
             }
         }
     }
-    first_fragment.par_iter().enumerate().try_for_each(|(b, rel)| match (rel, &prepared[b]) {
-        (Some(rel), Some(p)) => o.write(rel, &p.fragment_file()),
+    // Written once, the fragment text is not needed again: drop it to keep memory down.
+    prepared.par_iter_mut().zip(first_fragment.par_iter()).try_for_each(|(p, rel)| match (rel, p) {
+        (Some(rel), Some(p)) => o.write(rel, &p.take_fragment_file()),
         _ => Ok(()),
     })?;
+    let docs: Vec<Vec<(usize, &index::PreparedDoc)>> = doc_bodies
+        .iter()
+        .map(|list| list.iter().filter_map(|&b| prepared[b].as_ref().map(|p| (b, p))).collect())
+        .collect();
 
     let shared = Shared {
         o,
