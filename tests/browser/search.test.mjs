@@ -185,7 +185,7 @@ for (const name of ['http', 'file']) {
           return [n, first - t0];
         });
         assert.equal(renders, 1, 'quick typing renders the list once');
-        assert.ok(delay >= 50, `results wait for the debounce (about 60 ms): shown after ${delay.toFixed(1)} ms`);
+        assert.ok(delay >= 30, `results wait for the debounce (35 ms): shown after ${delay.toFixed(1)} ms`);
 
         // the live region announces the count once typing settles
         await page.waitForFunction(() => /^\d+ results?$/.test(document.querySelector('[role="status"][aria-live="polite"]').textContent));

@@ -395,6 +395,9 @@
 
   /* ---- UI ---- */
   var DROP = 5, PAGE = 10, form, input, seq = 0;
+  // Long enough to coalesce a burst of keystrokes or a paste, short enough that a
+  // warm query (under 1 ms in the engine) shows within 50 ms of the keystroke.
+  var DEBOUNCE_MS = 35;
   function debounce(fn, ms) {
     var t;
     return function () { clearTimeout(t); t = setTimeout(fn, ms); };
@@ -473,7 +476,7 @@
           if (my === seq) show(q, res, fs);
         });
       }).catch(function () { if (my === seq) show(q, null, [], true); });
-    }, 60);
+    }, DEBOUNCE_MS);
 
     input.addEventListener('input', run);
     input.addEventListener('focus', function () {
@@ -551,7 +554,7 @@
         if (a) a.focus();
       });
     });
-    input.addEventListener('input', debounce(run, 60));
+    input.addEventListener('input', debounce(run, DEBOUNCE_MS));
     form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
     input.value = new URLSearchParams(win.location.search).get('q') || '';
     run();
