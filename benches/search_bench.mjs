@@ -506,12 +506,12 @@ console.log(line('  the same + folio runtime/UI script (loaded with the page)', 
 console.log(line('first-query download, raw KB (as stored)', (x) => x.raw, kbw));
 console.log(line('requests for the first query', (x) => x.requests, (c, f) => `${med(c, f)} (${worst(c, f)})`));
 console.log(line('largest single file of a first query, served KB', (x) => x.largest, kbw));
-console.log(line('time to results, cold, ms (folio: incl. 60 ms debounce)', (x) => x.cold, msw));
+console.log(line('time to results, cold, ms (folio: incl. 35 ms debounce)', (x) => x.cold, msw));
 console.log(line('time to results after a keystroke, warm, ms (idem)', (x) => x.warm, msw));
 console.log(line('repeat query, all loaded, engine only, ms', (x) => x.repeat, msw));
 console.log(line('queries with results', null, (c) => `${results.filter((r) => r[c].n > 0).length}/${results.length}`));
 console.log(`\nfolio search files of ${ver}: term index ${MB(folioSizes.index.raw)} MB raw / ${MB(folioSizes.index.gz)} MB gz; fragments ${MB(folioSizes.fragments.raw)} MB raw / ${MB(folioSizes.fragments.gz)} MB gz (${folioSizes.fragments.files} files); runtime ${KB(folioSizes.runtime.raw)} KB raw / ${KB(folioSizes.runtime.gz)} KB gz`);
-console.log('folio times run from the input event (or keydown) to the rendered dropdown with 5 snippets, and include its 60 ms debounce;');
+console.log('folio times run from the input event (or keydown) to the rendered dropdown with 5 snippets, and include its 35 ms debounce;');
 console.log('Pagefind times run from import()/search() to data() of the first 5 results, with no UI and no debounce (its Default UI waits 300 ms).');
 console.log('Pagefind\'s first-query bytes include its runtime (pagefind.js, wasm), loaded at the first query; folio\'s runtime is one script in the page.');
 if (pfFile) console.log(`Pagefind from file://: ${pfFile}`);
