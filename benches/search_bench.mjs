@@ -21,7 +21,7 @@
 //    is not focused first, so meta.js is not preloaded) and measures until the dropdown
 //    shows its results (5 snippets): the script responses under <version>/search/
 //    (count, raw bytes and gzip of each body), and the time (cold; it includes the UI's
-//    60 ms debounce). Then "warm": the query minus its last letter, and the time from
+//    35 ms debounce). Then "warm": the query minus its last letter, and the time from
 //    the keystroke that adds the letter back to the new results (debounce included); and
 //    "repeat": __S.test.search(query) again with everything loaded (engine only, median
 //    of 5). Over http (a Node static server on 127.0.0.1, no compression: gzip is
