@@ -13,6 +13,8 @@ pub mod only;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostics, Location};
 use crate::load::{ArticleFile, AssetFile, ManualConfig, Source, ThemeFiles};
 
@@ -221,6 +223,13 @@ impl PerVersion {
         self.items.entry((path, line, msg, false)).or_default().push(vi);
     }
 
+    /// Adds the problems another collector found.
+    pub fn merge(&mut self, other: PerVersion) {
+        for (k, v) in other.items {
+            self.items.entry(k).or_default().extend(v);
+        }
+    }
+
     /// Moves everything into `diags`, with version ranges over `ids`.
     pub fn finish(self, ids: &[&VersionId], diags: &mut Diagnostics) {
         for ((path, line, msg, is_error), vis) in self.items {
@@ -399,10 +408,21 @@ pub fn build(source: Source, diags: &mut Diagnostics) -> Site {
     }
 
     let aliases = build_aliases(&articles, &files, &built_ids, diags);
+    // Each version's tree is independent of the others: build them in parallel.
+    let trees: Vec<(NavTree, PerVersion)> = views
+        .par_iter()
+        .enumerate()
+        .map(|(vi, view)| {
+            let mut per = PerVersion::default();
+            let tree = nav::build(view, vi, &articles, &aliases, &files, &mut per, &built_ids);
+            (tree, per)
+        })
+        .collect();
     let mut per = PerVersion::default();
-    for (vi, view) in views.iter_mut().enumerate() {
-        view.nav = nav::build(view, vi, &articles, &aliases, &files, &mut per, &built_ids);
+    for (view, (tree, p)) in views.iter_mut().zip(trees) {
+        view.nav = tree;
         view.home = choose_home(&config, view);
+        per.merge(p);
     }
     per.finish(&built_ids, diags);
     if let Some(home) = &config.home {
