@@ -37,7 +37,8 @@
 # (over 1 s, from /proc/stat) and waits up to --wait-idle seconds (default 60, 0 = no
 # wait) for them to be >= 80% idle; the idle figure is printed per run and in the table,
 # with a warning when a run started on a busy machine (its wall time is then inflated;
-# CPU time much less so).
+# CPU time much less so). "others' cores" is the CPU that other processes used during
+# the (median) run, divided by its wall time; "best wall" is the fastest run.
 #
 # --json FILE writes every measurement and summary as JSON. Needs: bash, python3,
 # GNU time (/usr/bin/time; apt-get install -y time), du, find; hugo for the comparison.
@@ -74,7 +75,6 @@ bench=${FOLIO_BENCH_DIR:-/tmp/folio-bench}
 mkdir -p "$bench"
 results="$bench/results.$$.tsv"
 : > "$results"
-trap 'rm -f "$results"' EXIT
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -151,17 +151,21 @@ measure() {
     sync
     local idle; idle=$(settle)
     t=$(mktemp)
+    local b0; b0=$(busy_jiffies)
     if ! /usr/bin/time -f '%e %U %S %M' -o "$t" "$@" >"$t.log" 2>&1; then
       log "$tool ($scope) failed; last lines of its output:"; tail -n 20 "$t.log" >&2
       rm -f "$t" "$t.log"; return 1
     fi
+    # CPU that other processes used meanwhile, in cores (0 = the machine was ours)
+    local others; others=$(awk -v b0="$b0" -v b1="$(busy_jiffies)" -v hz="$hz" \
+      '{o = (b1 - b0) / hz - ($2 + $3); if (o < 0) o = 0; printf "%.2f", ($1 > 0 ? o / $1 : 0)}' "$t")
     local bytes html html_bytes
     bytes=$(du -sb "$out" | cut -f1)
     html=$(find "$out" -name '*.html' | wc -l)
-    html_bytes=$(find "$out" -name '*.html' -printf '%s\n' | awk '{s+=$1} END {print s+0}')
+    html_bytes=$(find "$out" -name '*.html' -printf '%s\n' | awk '{s+=$1} END {printf "%.0f\n", s}')
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$scope" "$n" "$pages" "$(tail -n 1 "$t")" \
-      "$bytes" "$html" "$html_bytes" "$i" | tr ' ' '\t' | sed "s/\$/\t$idle/" >> "$results"
-    log "  $tool $scope run $i: $(awk '{printf "wall %ss cpu %.2fs rss %d MB", $1, $2+$3, $4/1024}' "$t"), cpus ${idle}% idle before"
+      "$bytes" "$html" "$html_bytes" "$i" | tr ' ' '\t' | sed "s/\$/\t$idle\t$others/" >> "$results"
+    log "  $tool $scope run $i: $(awk '{printf "wall %ss cpu %.2fs rss %d MB", $1, $2+$3, $4/1024}' "$t"), cpus ${idle}% idle before, other processes used ${others} cores during the run"
     rm -f "$t" "$t.log"
   done
 }
@@ -175,6 +179,13 @@ idle_pct() {
   echo $(( (100 * (i2 - i1)) / (t2 - t1 > 0 ? t2 - t1 : 1) ))
 }
 
+# busy_jiffies: CPU time (all cores, in clock ticks) spent not idle since boot
+busy_jiffies() {
+  local a; read -r -a a < /proc/stat
+  echo $((a[1]+a[2]+a[3]+a[6]+a[7]+a[8]))
+}
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
 # settle: waits up to $wait_idle s for >= 80% idle CPUs; prints the last idle figure
 settle() {
   local idle waited=0
@@ -187,7 +198,8 @@ settle() {
 
 out_root="$bench/out.$$"
 cleanup_out() { rm -rf "$out_root"; }
-trap 'rm -f "$results"; cleanup_out' EXIT
+# the raw measurements survive the run, as $bench/last-results.tsv
+trap 'mv -f "$results" "$bench/last-results.tsv" 2>/dev/null; cleanup_out' EXIT
 
 # ---------------------------------------------------------------- header
 {
@@ -278,9 +290,11 @@ for line in open(sys.argv[1]):
     if len(f) < 12:
         continue
     tool, scope, n, pages, wall, user, sys_, rss, nbytes, html, html_bytes, run = f[:12]
-    rows.append(dict(tool=tool, scope=scope, articles=int(n), pages=int(pages), wall=float(wall),
-                     cpu=float(user) + float(sys_), rss_kb=int(rss), bytes=int(nbytes), html=int(html),
-                     html_bytes=int(html_bytes), run=int(run), idle=int(f[12]) if len(f) > 12 else -1))
+    num = lambda x: int(float(x))
+    rows.append(dict(tool=tool, scope=scope, articles=num(n), pages=num(pages), wall=float(wall),
+                     cpu=float(user) + float(sys_), rss_kb=num(rss), bytes=num(nbytes), html=num(html),
+                     html_bytes=num(html_bytes), run=num(run), idle=int(f[12]) if len(f) > 12 else -1,
+                     others=float(f[13]) if len(f) > 13 else -1.0))
 groups = {}
 for r in rows:
     groups.setdefault((r["tool"], r["scope"], r["articles"]), []).append(r)
@@ -289,7 +303,9 @@ for (tool, scope, n), rs in groups.items():
     med = lambda k: statistics.median(r[k] for r in rs)
     s = dict(tool=tool, scope=scope, articles=n, pages=rs[0]["pages"], runs=len(rs), wall=med("wall"),
              cpu=med("cpu"), rss_mb=med("rss_kb") / 1024, bytes=int(med("bytes")), html=int(med("html")),
-             html_bytes=int(med("html_bytes")), idle_min=min(r["idle"] for r in rs))
+             html_bytes=int(med("html_bytes")), idle_min=min(r["idle"] for r in rs),
+             wall_best=min(r["wall"] for r in rs), cpu_best=min(r["cpu"] for r in rs),
+             others=med("others"))
     s["pages_per_s"] = s["pages"] / s["wall"] if s["wall"] else float("inf")
     s["bytes_per_page"] = s["bytes"] / s["pages"]
     s["html_bytes_per_page"] = s["html_bytes"] / s["pages"]
@@ -310,6 +326,7 @@ cols = [("tool", lambda s: s["tool"]),
         ("scope", lambda s: "all versions" if s["scope"] == "all" else "latest only"),
         ("runs", lambda s: str(s["runs"])),
         ("wall s", lambda s: f"{s['wall']:.2f}"),
+        ("best wall", lambda s: f"{s['wall_best']:.2f}"),
         ("cpu s", lambda s: f"{s['cpu']:.2f}"),
         ("peak RSS MB", lambda s: f"{s['rss_mb']:.0f}"),
         ("pages", lambda s: str(s["pages"])),
@@ -318,7 +335,8 @@ cols = [("tool", lambda s: s["tool"]),
         ("output bytes", lambda s: str(s["bytes"])),
         ("bytes/page", lambda s: f"{s['bytes_per_page']:.0f}"),
         ("html bytes/page", lambda s: f"{s['html_bytes_per_page']:.0f}"),
-        ("min idle%", lambda s: str(s["idle_min"]))]
+        ("min idle%", lambda s: str(s["idle_min"])),
+        ("others' cores", lambda s: f"{s['others']:.2f}")]
 main = [s for s in summary if s["scope"] in ("all", "one")]
 table("== build (median of runs; pages = article pages over the versions built)", main, cols)
 
@@ -343,14 +361,17 @@ scale = sorted((s for s in summary if s["scope"] == "scale"), key=lambda s: s["a
 table("== folio scale curve (all versions; median of runs)", scale,
       [("articles", lambda s: str(s["articles"])), ("pages", lambda s: str(s["pages"])),
        ("runs", lambda s: str(s["runs"])), ("wall s", lambda s: f"{s['wall']:.2f}"),
+       ("best wall", lambda s: f"{s['wall_best']:.2f}"),
        ("cpu s", lambda s: f"{s['cpu']:.2f}"), ("peak RSS MB", lambda s: f"{s['rss_mb']:.0f}"),
        ("pages/s", lambda s: f"{s['pages_per_s']:.0f}"), ("bytes/page", lambda s: f"{s['bytes_per_page']:.0f}"),
        ("us/page", lambda s: f"{1e6 * s['wall'] / s['pages']:.0f}"),
        ("KB RSS/page", lambda s: f"{1024 * s['rss_mb'] / s['pages']:.1f}"),
-       ("min idle%", lambda s: str(s["idle_min"]))])
-busy = [s for s in summary if 0 <= s["idle_min"] < 80]
+       ("min idle%", lambda s: str(s["idle_min"])),
+       ("others' cores", lambda s: f"{s['others']:.2f}")])
+busy = [s for s in summary if 0 <= s["idle_min"] < 80 or s["others"] > 0.2]
 if busy:
-    print("\nWARNING: some runs started with the CPUs less than 80% idle (other work on the machine):"
+    print("\nWARNING: other work shared the machine during some rows (CPUs < 80% idle at a start, or"
+          " other processes using > 0.2 cores in the median run):"
           " their wall times are inflated; compare CPU times. Rows: "
           + ", ".join(f"{s['tool']}/{s['scope']}/{s['articles']}" for s in busy))
 if not summary:
