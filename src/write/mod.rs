@@ -69,19 +69,24 @@ impl Out {
         Out { root: root.to_path_buf(), bytes: AtomicU64::new(0), dirs: Default::default() }
     }
 
+    /// Makes the folder `path` goes in, once per folder.
+    fn make_parent(&self, path: &Path) -> Result<(), WriteError> {
+        let Some(parent) = path.parent() else { return Ok(()) };
+        if self.dirs.lock().map(|d| d.contains(parent)).unwrap_or(false) {
+            return Ok(());
+        }
+        fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+        if let Ok(mut d) = self.dirs.lock() {
+            d.insert(parent.to_path_buf());
+        }
+        Ok(())
+    }
+
     /// Writes `rel` (a `/`-separated path made only of checked segments).
     fn write(&self, rel: &str, data: &[u8]) -> Result<(), WriteError> {
         debug_assert!(!rel.split('/').any(|s| s == ".." || s.is_empty()), "unsafe output path {rel}");
         let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            let known = self.dirs.lock().map(|d| d.contains(parent)).unwrap_or(false);
-            if !known {
-                fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
-                if let Ok(mut d) = self.dirs.lock() {
-                    d.insert(parent.to_path_buf());
-                }
-            }
-        }
+        self.make_parent(&path)?;
         fs::write(&path, data).map_err(|e| io_err(&path, e))?;
         self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         Ok(())
@@ -92,15 +97,7 @@ impl Out {
     fn link(&self, existing: &str, rel: &str) -> Result<(), WriteError> {
         let from = self.root.join(existing);
         let to = self.root.join(rel);
-        if let Some(parent) = to.parent() {
-            let known = self.dirs.lock().map(|d| d.contains(parent)).unwrap_or(false);
-            if !known {
-                fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
-                if let Ok(mut d) = self.dirs.lock() {
-                    d.insert(parent.to_path_buf());
-                }
-            }
-        }
+        self.make_parent(&to)?;
         if fs::hard_link(&from, &to).is_err() {
             let n = fs::copy(&from, &to).map_err(|e| io_err(&to, e))?;
             self.bytes.fetch_add(n, Ordering::Relaxed);
