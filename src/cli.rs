@@ -25,6 +25,46 @@ pub enum Verbosity {
     Verbose,
 }
 
+/// The "writing pages" bar on a terminal; nothing when stderr is not a terminal or with
+/// `--quiet`.
+pub struct PageProgress(Option<indicatif::ProgressBar>);
+
+impl PageProgress {
+    pub fn new(verbosity: Verbosity) -> Self {
+        if verbosity == Verbosity::Quiet || !std::io::stderr().is_terminal() {
+            return PageProgress(None);
+        }
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} writing pages {pos}/{len} [{bar:30}] {eta}")
+                .expect("progress template is valid")
+                .progress_chars("=> "),
+        );
+        PageProgress(Some(b))
+    }
+
+    /// Reports `done` of `total` pages.
+    pub fn step(&self, done: u64, total: u64) {
+        if let Some(b) = &self.0 {
+            if b.length() != Some(total) {
+                b.set_length(total);
+            }
+            // Pages finish in parallel and report out of order: never step back (the
+            // bar would flicker and its ETA jump to 0s).
+            if done > b.position() {
+                b.set_position(done);
+            }
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
 /// Options of `folio build`.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -124,30 +164,8 @@ pub fn build(opts: &BuildOptions) -> i32 {
         return EXIT_CONTENT;
     }
     let out = output_dir(opts.out.as_deref(), &opts.root, &prepared.site);
-    let show_bar = opts.verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
-    let bar = if show_bar {
-        let b = indicatif::ProgressBar::new(0);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} writing pages {pos}/{len} [{bar:30}] {eta}")
-                .expect("progress template is valid")
-                .progress_chars("=> "),
-        );
-        Some(b)
-    } else {
-        None
-    };
-    let progress = |done: u64, total: u64| {
-        if let Some(b) = &bar {
-            if b.length() != Some(total) {
-                b.set_length(total);
-            }
-            // Pages finish in parallel and report out of order: never step back (the
-            // bar would flicker and its ETA jump to 0s).
-            if done > b.position() {
-                b.set_position(done);
-            }
-        }
-    };
+    let bar = PageProgress::new(opts.verbosity);
+    let progress = |done: u64, total: u64| bar.step(done, total);
     let t = Instant::now();
     let result = write::all(
         &out,
@@ -160,9 +178,7 @@ pub fn build(opts: &BuildOptions) -> i32 {
     );
     timings.push(("write", t.elapsed().as_secs_f64()));
 
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    bar.finish();
     print_diagnostics(&diags);
     match result {
         Err(e) => {

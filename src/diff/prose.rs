@@ -12,7 +12,7 @@
 //! read, so a re-wrapped source line or a changed link target does not show as a change
 //! while every changed word does.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
@@ -72,15 +72,6 @@ impl Block {
     fn key(&self) -> (Kind, u8, u8, &str) {
         (self.kind, self.depth, self.quote, self.text.as_str())
     }
-}
-
-/// The Markdown extensions the renderer enables (see `render::markdown`).
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 #[derive(Default)]
@@ -282,7 +273,7 @@ fn strip_tags(html: &str) -> String {
 /// The blocks of text readers see in a resolved Markdown source.
 pub fn blocks(markdown: &str) -> Vec<Block> {
     let mut x = Extractor::default();
-    for event in Parser::new_ext(markdown, options()) {
+    for event in Parser::new_ext(markdown, crate::render::markdown::options()) {
         x.event(event);
     }
     x.flush();

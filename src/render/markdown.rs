@@ -53,7 +53,9 @@ pub struct Context<'a> {
     pub media_prefix: &'a str,
 }
 
-fn options() -> Options {
+/// The Markdown extensions folio enables (CommonMark plus those in SPEC §4); the diff
+/// pages parse with the same ones.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS

@@ -28,7 +28,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -578,21 +577,10 @@ impl Builder {
         self.seq += 1;
         let out = self.tmp.join(format!("site-{}", self.seq));
         let all = vec![true; cur.site.views.len()];
-        let bar = progress_bar(self.verbosity);
-        let progress = |done: u64, total: u64| {
-            if let Some(b) = &bar {
-                if b.length() != Some(total) {
-                    b.set_length(total);
-                }
-                if done > b.position() {
-                    b.set_position(done);
-                }
-            }
-        };
+        let bar = crate::cli::PageProgress::new(self.verbosity);
+        let progress = |done: u64, total: u64| bar.step(done, total);
         let result = write::all(&out, &cur.site, &cur.theme, &cur.bodies, &all, Some(&progress), diags);
-        if let Some(b) = &bar {
-            b.finish_and_clear();
-        }
+        bar.finish();
         let stats = match result {
             Ok(Some(stats)) => stats,
             Ok(None) => return None,
@@ -886,19 +874,6 @@ fn describe(batch: &Batch) -> String {
         (Some(p), 1) => format!("{} changed", p.display()),
         (Some(p), n) => format!("{} and {} more changed", p.display(), n - 1),
     }
-}
-
-fn progress_bar(verbosity: Verbosity) -> Option<indicatif::ProgressBar> {
-    if verbosity == Verbosity::Quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let b = indicatif::ProgressBar::new(0);
-    b.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} writing pages {pos}/{len} [{bar:30}] {eta}")
-            .expect("progress template is valid")
-            .progress_chars("=> "),
-    );
-    Some(b)
 }
 
 fn is_nav_script(name: &str) -> bool {
