@@ -314,22 +314,12 @@ fn write_into(
     let mut prepared: Vec<Option<index::PreparedDoc>> = bodies
         .par_iter()
         .enumerate()
-        .map(|(bi, b)| {
-            let r = b.as_ref()?;
-            let f = &site.files[site.bodies[bi].file];
-            Some(index::prepare(&index::SearchDoc {
-                url: format!("{}.html", f.slug),
-                title: f.front.title.clone().unwrap_or_default(),
-                keywords: f.front.keywords.clone(),
-                sections: index::extract_sections(&r.html),
-            }))
-        })
+        .map(|(bi, b)| Some(prepare_search_doc(search_doc(site, bi), &b.as_ref()?.html)))
         .collect();
 
     let hist = history(site);
     let total: u64 = chosen.iter().map(|&vi| site.views[vi].pages.len() as u64).sum();
-    let assets_from_root: BTreeMap<String, String> =
-        theme.assets.iter().map(|(k, a)| (k.clone(), format!("assets/{}", a.hashed))).collect();
+    let assets_from_root = assets_from_root(theme);
 
     // Each version's search documents in reading order, and where each distinct
     // fragment is written first; every other version hard-links that file.
@@ -703,19 +693,24 @@ pub fn changes_into(
     Ok(staged(w, diags))
 }
 
-/// What the search document of `site.bodies[bi]` is made of, owned so that it can be
-/// prepared on another thread: the document without its sections, and the body's HTML
-/// (`None` when the body has no rendering). Must stay in step with `write_into`.
-pub fn search_source(site: &Site, bodies: &[Option<RenderedBody>], bi: usize) -> Option<(index::SearchDoc, String)> {
-    let r = bodies.get(bi)?.as_ref()?;
+/// The search document of `site.bodies[bi]` without its sections: the body's file fixes
+/// slug, title and keywords, so one document serves every version that shows the body.
+fn search_doc(site: &Site, bi: usize) -> index::SearchDoc {
     let f = &site.files[site.bodies[bi].file];
-    let doc = index::SearchDoc {
+    index::SearchDoc {
         url: format!("{}.html", f.slug),
         title: f.front.title.clone().unwrap_or_default(),
         keywords: f.front.keywords.clone(),
         sections: Vec::new(),
-    };
-    Some((doc, r.html.clone()))
+    }
+}
+
+/// What the search document of `site.bodies[bi]` is made of, owned so that it can be
+/// prepared on another thread: the document without its sections, and the body's HTML
+/// (`None` when the body has no rendering).
+pub fn search_source(site: &Site, bodies: &[Option<RenderedBody>], bi: usize) -> Option<(index::SearchDoc, String)> {
+    let r = bodies.get(bi)?.as_ref()?;
+    Some((search_doc(site, bi), r.html.clone()))
 }
 
 /// Prepares a search document from what [`search_source`] returned, as [`all`] does.
