@@ -244,6 +244,30 @@ export async function openContext(browser, options = {}) {
   };
 }
 
+/**
+ * Runs `fn(session)` in a fresh context from `openContext`, then asserts that nothing
+ * went wrong there (console errors, page errors, failed or off-machine requests) and
+ * that no dialog opened (nothing from the site's content ran as script).
+ */
+export async function runInContext(browser, options, fn) {
+  const s = await openContext(browser, options);
+  const dialogs = [];
+  s.context.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  try {
+    await fn(s);
+  } catch (e) {
+    if (s.problems.length) e.message += `\n(the pages also reported:\n  ${s.problems.join('\n  ')})`;
+    throw e;
+  } finally {
+    await s.close();
+  }
+  if (dialogs.length) throw new Error(`a dialog opened: ${dialogs.join('; ')}`);
+  s.assertClean();
+}
+
 /** A folder for screenshots: env FOLIO_SCREENSHOTS, else a new temporary folder. */
 export function screenshotDir() {
   const dir = process.env.FOLIO_SCREENSHOTS;

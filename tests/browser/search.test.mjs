@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { launchBrowser, openContext, siteDir, siteMode, startServer } from './harness.mjs';
+import { launchBrowser, runInContext, siteDir, siteMode, startServer } from './harness.mjs';
 
 const SITE = siteDir();
 const LATEST = 'manual243';
@@ -40,28 +40,8 @@ after(async () => {
   for (const c of cleanups) await c();
 });
 
-/**
- * Runs `fn(session)` in a fresh browser context, then asserts that nothing went wrong
- * (console errors, page errors, failed or off-machine requests) and no dialog opened.
- */
-async function inContext(options, fn) {
-  const s = await openContext(browser, options);
-  const dialogs = [];
-  s.context.on('dialog', (d) => {
-    dialogs.push(`${d.type()}: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  try {
-    await fn(s);
-  } catch (e) {
-    if (s.problems.length) e.message += `\n(the pages also reported:\n  ${s.problems.join('\n  ')})`;
-    throw e;
-  } finally {
-    await s.close();
-  }
-  assert.deepEqual(dialogs, [], 'no dialog opened (nothing from the index ran as script)');
-  s.assertClean();
-}
+/** Runs `fn(session)` in a fresh context; see `runInContext`. */
+const inContext = (options, fn) => runInContext(browser, options, fn);
 
 /** Opens a site-relative path, with an optional query string (`?q=…`). */
 async function goto(mode, page, rel, query = '') {

@@ -16,7 +16,7 @@ import {
   DESKTOP,
   PHONE,
   launchBrowser,
-  openContext,
+  runInContext,
   screenshotDir,
   siteDir,
   siteMode,
@@ -44,19 +44,8 @@ after(async () => {
   await server.close();
 });
 
-/** Runs `fn(session)` in a fresh browser context, then asserts nothing went wrong. */
-async function inContext(options, fn) {
-  const s = await openContext(browser, options);
-  try {
-    await fn(s);
-  } catch (e) {
-    if (s.problems.length) e.message += `\n(the pages also reported:\n  ${s.problems.join('\n  ')})`;
-    throw e;
-  } finally {
-    await s.close();
-  }
-  s.assertClean();
-}
+/** Runs `fn(session)` in a fresh context; see `runInContext`. */
+const inContext = (options, fn) => runInContext(browser, options, fn);
 
 /** The site-relative path of the page's current address. */
 function here(mode, page) {
