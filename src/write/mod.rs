@@ -361,6 +361,7 @@ fn write_into(
         done: AtomicU64::new(0),
         total,
         progress,
+        targets: Default::default(),
     };
     // Versions in parallel as well as the pages inside them, so one version's
     // sequential steps (search index, what changed) overlap another's pages.
@@ -369,6 +370,8 @@ fn write_into(
     for part in parts {
         w = w.merge(part?);
     }
+    let targets = shared.targets.into_inner().unwrap_or_else(|e| e.into_inner());
+    w.targets.extend(targets);
 
     if let Some(base) = &site.config.base_url {
         let base = base.trim_end_matches('/');
@@ -400,6 +403,10 @@ struct Shared<'a> {
     done: AtomicU64,
     total: u64,
     progress: Option<Progress<'a>>,
+    /// Link targets of every version written so far, each once. A version's menus link
+    /// to the same pages as every other version's menus, so keeping each version's own
+    /// list until the end would grow with versions × pages.
+    targets: std::sync::Mutex<HashSet<String>>,
 }
 
 impl Shared<'_> {
@@ -522,9 +529,12 @@ impl Shared<'_> {
             }
             w.files.push(rel);
         }
-        // Thousands of pages share the same link targets: keep each once.
-        w.targets.sort_unstable();
-        w.targets.dedup();
+        // Thousands of pages share the same link targets: keep each once, in the set
+        // all versions share.
+        let mut all = self.targets.lock().unwrap_or_else(|e| e.into_inner());
+        for t in w.targets.drain(..) {
+            all.insert(t);
+        }
         Ok(w)
     }
 }
