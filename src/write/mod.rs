@@ -309,45 +309,32 @@ fn write_into(
     o.write("versions.json", json.as_bytes())?;
     w.files.push("versions.json".into());
 
-    // Search documents per distinct body (its file fixes slug, title and keywords),
-    // extracted and tokenized once and shared by every version that shows it.
-    let mut prepared: Vec<Option<index::PreparedDoc>> = bodies
-        .par_iter()
-        .enumerate()
-        .map(|(bi, b)| Some(prepare_search_doc(search_doc(site, bi), &b.as_ref()?.html)))
-        .collect();
-
     let hist = history(site);
     let total: u64 = chosen.iter().map(|&vi| site.views[vi].pages.len() as u64).sum();
     let assets_from_root = assets_from_root(theme);
 
-    // Each version's search documents in reading order, and where each distinct
-    // fragment is written first; every other version hard-links that file.
+    // Each version's search documents in reading order (one per distinct body: its file
+    // fixes slug, title and keywords), and where each distinct fragment is written
+    // first; every other version hard-links that file.
     let doc_bodies: Vec<Vec<usize>> = chosen
         .iter()
         .map(|&vi| {
             let view = &site.views[vi];
-            view.nav.order.iter().map(|id| view.pages[id].body).filter(|&b| prepared[b].is_some()).collect()
+            view.nav.order.iter().map(|id| view.pages[id].body).filter(|&b| bodies[b].is_some()).collect()
         })
         .collect();
     let mut first_fragment: Vec<Option<String>> = vec![None; bodies.len()];
+    // Per body, the last version (position in `chosen`) whose index needs it.
+    let mut last_use: Vec<usize> = vec![0; bodies.len()];
     for (ci, list) in doc_bodies.iter().enumerate() {
         let vpath = &site.views[chosen[ci]].version.path;
         for (n, &b) in list.iter().enumerate() {
             if first_fragment[b].is_none() {
                 first_fragment[b] = Some(format!("{vpath}/search/f/{n}.js"));
             }
+            last_use[b] = ci;
         }
     }
-    // Written once, the fragment text is not needed again: drop it to keep memory down.
-    prepared.par_iter_mut().zip(first_fragment.par_iter()).try_for_each(|(p, rel)| match (rel, p) {
-        (Some(rel), Some(p)) => o.write(rel, &p.take_fragment_file()),
-        _ => Ok(()),
-    })?;
-    let docs: Vec<Vec<(usize, &index::PreparedDoc)>> = doc_bodies
-        .iter()
-        .map(|list| list.iter().filter_map(|&b| prepared[b].as_ref().map(|p| (b, p))).collect())
-        .collect();
 
     let shared = Shared {
         o,
@@ -363,10 +350,50 @@ fn write_into(
         progress,
         targets: Default::default(),
     };
-    // Versions in parallel as well as the pages inside them, so one version's
-    // sequential steps (search index, what changed) overlap another's pages.
-    let parts: Vec<Result<Written, WriteError>> =
-        chosen.par_iter().zip(&docs).map(|(&vi, docs)| shared.version(vi, docs)).collect();
+    // Versions go in windows of a few, oldest first: each window's versions are written
+    // in parallel as well as the pages inside them, so one version's sequential steps
+    // (search index, what changed) overlap another's pages. A search document is
+    // prepared (extracted and tokenized) once, when the first window that shows it
+    // starts, and dropped after the last one, so only the documents of the versions
+    // in flight are held, not those of the whole manual.
+    let window = 2 * rayon::current_num_threads().max(1);
+    let mut prepared: Vec<Option<index::PreparedDoc>> = (0..bodies.len()).map(|_| None).collect();
+    let mut parts: Vec<Result<Written, WriteError>> = Vec::with_capacity(chosen.len());
+    for start in (0..chosen.len()).step_by(window) {
+        let span = start..(start + window).min(chosen.len());
+        let mut fresh: Vec<usize> = doc_bodies[span.clone()]
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&b| prepared[b].is_none() && last_use[b] >= start)
+            .collect();
+        fresh.sort_unstable();
+        fresh.dedup();
+        // Written once, the fragment text is not needed again: drop it at once.
+        let made: Vec<(usize, index::PreparedDoc)> = fresh
+            .par_iter()
+            .filter_map(|&b| {
+                let body = bodies[b].as_ref()?;
+                let mut p = prepare_search_doc(search_doc(site, b), &body.html);
+                let bytes = p.take_fragment_file();
+                Some(first_fragment[b].as_deref().map(|rel| o.write(rel, &bytes)).unwrap_or(Ok(())).map(|()| (b, p)))
+            })
+            .collect::<Result<_, _>>()?;
+        for (b, p) in made {
+            prepared[b] = Some(p);
+        }
+        let docs: Vec<Vec<(usize, &index::PreparedDoc)>> = doc_bodies[span.clone()]
+            .iter()
+            .map(|list| list.iter().filter_map(|&b| prepared[b].as_ref().map(|p| (b, p))).collect())
+            .collect();
+        parts.par_extend(chosen[span.clone()].par_iter().zip(&docs).map(|(&vi, docs)| shared.version(vi, docs)));
+        drop(docs);
+        for (b, p) in prepared.iter_mut().enumerate() {
+            if p.is_some() && last_use[b] < span.end {
+                *p = None;
+            }
+        }
+    }
     for part in parts {
         w = w.merge(part?);
     }
