@@ -1,5 +1,6 @@
 /* folio page script: the full contents tree from nav-*.js, and version-menu niceties.
-   Everything here enhances a page that already works without JavaScript. */
+   Everything here enhances a page that already works without JavaScript. (The theme
+   joins search.js after this file into the one script pages load.) */
 (function () {
   "use strict";
   document.documentElement.className += " js";
