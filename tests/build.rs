@@ -164,6 +164,32 @@ fn nav_tree_breadcrumb_prev_next_and_children() {
 }
 
 #[test]
+fn pages_load_one_stylesheet_and_one_script_which_builds_on_this_page() {
+    let (_m, out) = built_basic();
+    let connector = read(out.join("w20/connector.html"));
+    // The headings keep their ids; folio.js lists them as "On this page" (tests/browser),
+    // so the page's HTML does not.
+    assert!(main_of(&connector).contains("<h2 id=\"ports\">Ports</h2>"), "{connector}");
+    assert!(!connector.contains("on-this-page") && !connector.contains("On this page"), "{connector}");
+    // The theme's files are joined: one stylesheet and one script, plus the nav tree.
+    let mut assets: Vec<String> = fs::read_dir(out.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assets.sort_by_key(|n| n.ends_with(".js"));
+    assert_eq!(assets.len(), 2, "{assets:?}");
+    let (css, js) = (&assets[0], &assets[1]);
+    assert!(css.starts_with("folio.") && css.ends_with(".css") && js.starts_with("folio.") && js.ends_with(".js"));
+    assert_eq!(connector.matches("<link rel=\"stylesheet\"").count(), 1);
+    assert!(connector.contains(&format!("<link rel=\"stylesheet\" href=\"../assets/{css}\">")));
+    assert_eq!(connector.matches("<script src=").count(), 2);
+    assert!(connector.contains(&format!("<script src=\"../assets/{js}\" defer></script>")));
+    let script = read(out.join("assets").join(js));
+    assert!(script.contains("function onThisPage()") && script.contains("var S = win.__S"), "folio.js with search.js");
+    assert!(read(out.join("assets").join(css)).contains(".search-pop"), "folio.css with search.css");
+}
+
+#[test]
 fn same_input_gives_identical_output_also_single_threaded() {
     let m = fixture("basic");
     let a = m.path().join("a");
