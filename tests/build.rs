@@ -123,6 +123,8 @@ fn version_menu_banner_and_canonical() {
     assert!(cloud.contains(r#"<li class="missing"><a href="../w10/index.html">v1.0 <small>"#), "{cloud}");
     assert!(cloud.contains(r#"href="https://example.com/beta/">v3.0 beta"#));
     assert!(cloud.contains("<details class=\"version-menu\">"));
+    // This version is listed, marked and not linked.
+    assert!(cloud.contains("\n<li aria-current=\"true\">v2.0\n"), "{cloud}");
     // The latest version has no banner; older ones link to the same page in the latest.
     assert!(!cloud.contains("old-version-banner"));
     let setup10 = read(out.join("w10/setup.html"));
@@ -141,13 +143,14 @@ fn version_menu_banner_and_canonical() {
 fn nav_tree_breadcrumb_prev_next_and_children() {
     let (_m, out) = built_basic();
     let cloud = read(out.join("w20/cloud.html"));
-    // The static tree opens the path to the current page and marks it.
+    // The static tree opens the path to the current page and marks it (list items end
+    // where the next one starts: no `</li>`).
     assert!(
-        cloud.contains(r#"<li class="current open"><a href="cloud.html" aria-current="page">Cloud Sync</a>"#),
+        cloud.contains(r#"<li class="current"><a href="cloud.html" aria-current="page">Cloud Sync</a>"#),
         "{cloud}"
     );
-    assert!(cloud.contains(r#"<li class="open"><a href="connector.html">Connector</a>"#), "{cloud}");
-    assert!(main_of(&cloud).contains(r#"<li><a href="start.html">Widget Manual</a></li><li><a href="connector.html">Connector</a></li><li aria-current="page">Cloud Sync</li>"#));
+    assert!(cloud.contains(r#"<li><a href="connector.html">Connector</a><ul>"#), "{cloud}");
+    assert!(main_of(&cloud).contains(r#"<ol><li><a href="start.html">Widget Manual</a><li><a href="connector.html">Connector</a><li aria-current="page">Cloud Sync</ol>"#));
     assert!(main_of(&cloud).contains(r#"<a class="prev" rel="prev" href="connector.html">"#));
     let connector = read(out.join("w20/connector.html"));
     assert!(main_of(&connector).contains(r#"<h2 id="children-title">In this section</h2>"#));

@@ -67,7 +67,7 @@
       }
       return li;
     }
-    var old = tree.querySelector(".tree-root");
+    var old = tree.querySelector(":scope > ul");
     var fresh = renderList(root.children);
     fresh.className = "tree-root";
     if (old) tree.replaceChild(fresh, old); else tree.appendChild(fresh);
