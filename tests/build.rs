@@ -123,6 +123,8 @@ fn version_menu_banner_and_canonical() {
     assert!(cloud.contains(r#"<li class="missing"><a href="../w10/index.html">v1.0 <small>"#), "{cloud}");
     assert!(cloud.contains(r#"href="https://example.com/beta/">v3.0 beta"#));
     assert!(cloud.contains("<details class=\"version-menu\">"));
+    // This version is listed, marked and not linked.
+    assert!(cloud.contains("\n<li aria-current=\"true\">v2.0\n"), "{cloud}");
     // The latest version has no banner; older ones link to the same page in the latest.
     assert!(!cloud.contains("old-version-banner"));
     let setup10 = read(out.join("w10/setup.html"));
@@ -141,17 +143,18 @@ fn version_menu_banner_and_canonical() {
 fn nav_tree_breadcrumb_prev_next_and_children() {
     let (_m, out) = built_basic();
     let cloud = read(out.join("w20/cloud.html"));
-    // The static tree opens the path to the current page and marks it.
+    // The static tree opens the path to the current page and marks it (list items end
+    // where the next one starts: no `</li>`).
     assert!(
-        cloud.contains(r#"<li class="current open"><a href="cloud.html" aria-current="page">Cloud Sync</a>"#),
+        cloud.contains(r#"<li class="current"><a href="cloud.html" aria-current="page">Cloud Sync</a>"#),
         "{cloud}"
     );
-    assert!(cloud.contains(r#"<li class="open"><a href="connector.html">Connector</a>"#), "{cloud}");
-    assert!(main_of(&cloud).contains(r#"<li><a href="start.html">Widget Manual</a></li><li><a href="connector.html">Connector</a></li><li aria-current="page">Cloud Sync</li>"#));
-    assert!(main_of(&cloud).contains(r#"<a class="prev" rel="prev" href="connector.html">"#));
+    assert!(cloud.contains(r#"<li><a href="connector.html">Connector</a><ul>"#), "{cloud}");
+    assert!(main_of(&cloud).contains(r#"<ol><li><a href="start.html">Widget Manual</a><li><a href="connector.html">Connector</a><li aria-current="page">Cloud Sync</ol>"#));
+    assert!(main_of(&cloud).contains(r#"<a rel="prev" href="connector.html">"#));
     let connector = read(out.join("w20/connector.html"));
     assert!(main_of(&connector).contains(r#"<h2 id="children-title">In this section</h2>"#));
-    assert!(main_of(&connector).contains(r#"<a class="next" rel="next" href="cloud.html">"#));
+    assert!(main_of(&connector).contains(r#"<a rel="next" href="cloud.html">"#));
     // The whole tree is a shared script, not repeated in pages.
     let nav = fs::read_dir(out.join("w20"))
         .unwrap()
@@ -161,6 +164,32 @@ fn nav_tree_breadcrumb_prev_next_and_children() {
     let js = read(nav.path());
     assert!(js.contains(r#"["cloud","Cloud Sync",2]"#), "{js}");
     assert!(cloud.contains(&format!("src=\"{}\"", nav.file_name().to_string_lossy())));
+}
+
+#[test]
+fn pages_load_one_stylesheet_and_one_script_which_builds_on_this_page() {
+    let (_m, out) = built_basic();
+    let connector = read(out.join("w20/connector.html"));
+    // The headings keep their ids; folio.js lists them as "On this page" (tests/browser),
+    // so the page's HTML does not.
+    assert!(main_of(&connector).contains("<h2 id=\"ports\">Ports</h2>"), "{connector}");
+    assert!(!connector.contains("on-this-page") && !connector.contains("On this page"), "{connector}");
+    // The theme's files are joined: one stylesheet and one script, plus the nav tree.
+    let mut assets: Vec<String> = fs::read_dir(out.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assets.sort_by_key(|n| n.ends_with(".js"));
+    assert_eq!(assets.len(), 2, "{assets:?}");
+    let (css, js) = (&assets[0], &assets[1]);
+    assert!(css.starts_with("folio.") && css.ends_with(".css") && js.starts_with("folio.") && js.ends_with(".js"));
+    assert_eq!(connector.matches("<link rel=\"stylesheet\"").count(), 1);
+    assert!(connector.contains(&format!("<link rel=\"stylesheet\" href=\"../assets/{css}\">")));
+    assert_eq!(connector.matches("<script src=").count(), 2);
+    assert!(connector.contains(&format!("<script src=\"../assets/{js}\" defer></script>")));
+    let script = read(out.join("assets").join(js));
+    assert!(script.contains("function onThisPage()") && script.contains("var S = win.__S"), "folio.js with search.js");
+    assert!(read(out.join("assets").join(css)).contains(".search-pop"), "folio.css with search.css");
 }
 
 #[test]

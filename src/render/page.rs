@@ -47,14 +47,10 @@ impl TreeWriter<'_, '_> {
                 continue;
             }
             let current = Some(id) == self.current;
+            // No `</li>`: HTML closes an item at the next `<li>` or the list's `</ul>`,
+            // and the tree is on every page.
             s.push('\n');
-            s.push_str(if current {
-                "<li class=\"current open\">"
-            } else if on_path {
-                "<li class=\"open\">"
-            } else {
-                "<li>"
-            });
+            s.push_str(if current { "<li class=\"current\">" } else { "<li>" });
             let _ = write!(s, "<a href=\"{root}{id}.html\"");
             if current {
                 s.push_str(" aria-current=\"page\"");
@@ -70,7 +66,6 @@ impl TreeWriter<'_, '_> {
                     s.push_str("</ul>");
                 }
             }
-            s.push_str("</li>");
         }
     }
 }
@@ -128,7 +123,7 @@ pub struct Common {
     versions_html: Value,
     banner: Option<Banner>,
     canonical: Option<String>,
-    /// The static tree's `<ul class="tree-root">` (safe HTML).
+    /// The static tree's `<ul>` (safe HTML).
     nav_html: Value,
 }
 
@@ -296,8 +291,9 @@ impl<'a> VersionCx<'a> {
 
     /// The version menu's list: every version, newest first, linking to this page's
     /// counterpart there (or that version's home, marked `missing`); external versions
-    /// link to their URL. Built here rather than in a template: it is on every one of
-    /// tens of thousands of pages.
+    /// link to their URL; this version is an item without a link, marked
+    /// `aria-current`. Built here rather than in a template, and without `</li>` (HTML
+    /// closes an item at the next one): it is on every one of tens of thousands of pages.
     fn menu_html(&self, target: Target<'_>, site_root: &str, targets: &mut Vec<String>) -> String {
         let site = self.site;
         let mut s = String::with_capacity(64 * site.versions.len());
@@ -310,32 +306,26 @@ impl<'a> VersionCx<'a> {
                 s.push_str(&escape_html(url));
                 s.push_str("\">");
                 s.push_str(&escape_html(&v.label));
-                s.push_str(" <small>(external)</small></a></li>");
+                s.push_str(" <small>(external)</small></a>");
                 continue;
             }
             wi -= 1;
+            if wi == self.vi {
+                s.push_str("<li aria-current=\"true\">");
+                s.push_str(&escape_html(&v.label));
+                continue;
+            }
             let (file, missing) = self.resolve_in(wi, target);
             if self.selected[wi] {
                 targets.push(format!("{}/{file}", v.path));
             }
-            let current = wi == self.vi;
-            s.push_str(if current {
-                "<li class=\"current\">"
-            } else if missing {
-                "<li class=\"missing\">"
-            } else {
-                "<li>"
-            });
-            let _ = write!(s, "<a href=\"{site_root}{}/{file}\"", v.path);
-            if current {
-                s.push_str(" aria-current=\"true\"");
-            }
-            s.push('>');
+            s.push_str(if missing { "<li class=\"missing\">" } else { "<li>" });
+            let _ = write!(s, "<a href=\"{site_root}{}/{file}\">", v.path);
             s.push_str(&escape_html(&v.label));
             if missing {
-                s.push_str(" <small>(not in this version: its home)</small>");
+                s.push_str(" <small>(home page)</small>");
             }
-            s.push_str("</a></li>");
+            s.push_str("</a>");
         }
         s.push_str("\n</ul>");
         s
@@ -343,8 +333,8 @@ impl<'a> VersionCx<'a> {
 
     /// The static tree: the path from the top level down to `current`, its siblings and
     /// its children, as nested `<ul>` (the top level alone on pages outside the tree);
-    /// `li.open` on the path, `li.current` on the page. With JavaScript, `folio.js`
-    /// replaces it with the whole tree from `nav.<hash>.js`.
+    /// `li.current` on the page. With JavaScript, `folio.js` replaces it with the whole
+    /// tree from `nav.<hash>.js`.
     fn tree_html(&self, current: Option<&ArticleId>, root: &str) -> String {
         let view = self.view();
         let mut path: Vec<ArticleId> = match current {
@@ -355,7 +345,7 @@ impl<'a> VersionCx<'a> {
             path.push(c.clone());
         }
         let mut s = String::with_capacity(4096);
-        s.push_str("<ul class=\"tree-root\">");
+        s.push_str("<ul>");
         // Tree nodes are pages of this version's nav, which the writer checks once per
         // version (every `nav.order` entry must have been written), not once per page.
         let tree = TreeWriter { cx: self, path: &path, current, root };

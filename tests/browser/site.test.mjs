@@ -1,5 +1,5 @@
 // Browser tests of the built sample manual's pages: the contents tree, the version
-// menu, the old-version banner, and the same pages with JavaScript off. Every test
+// menu, the old-version banner, "On this page", and the same pages with JavaScript off. Every test
 // runs over http (a local server) and from disk (file://), and fails on console
 // errors, page errors, failed requests or any request that would leave the machine.
 //
@@ -8,8 +8,10 @@
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import {
@@ -33,15 +35,19 @@ const PAGE = `${LATEST}/portaltroubleshooting.html`;
 const YOUNG = `${LATEST}/allowapplication.html`;
 /** Per-test limit; every browser action has its own 10 s limit (openContext). */
 const T = { timeout: 30_000 };
+/** FOLIO_BIN: the folio binary, for the small manual built here (tests/browser.rs passes it). */
+const BIN = process.env.FOLIO_BIN;
 
 const server = await startServer(SITE);
 const browser = await launchBrowser().catch(async (e) => {
   await server.close(); // or the open server keeps this file running
   throw e;
 });
+const cleanups = [];
 after(async () => {
   await browser.close();
   await server.close();
+  for (const c of cleanups) await c();
 });
 
 /** Runs `fn(session)` in a fresh context; see `runInContext`. */
@@ -160,10 +166,26 @@ function expectedLinks(rows, slug, dir) {
   return { crumbs, last: rows[at][1], prev: link(rows[at - 1]), next: link(rows[at + 1]) };
 }
 
+/**
+ * "On this page" as built: [class of the item, href, text] per entry; null when the page
+ * has no list. Checks its markup on the way: an aside labelled by its "On this page" title.
+ */
+async function onThisPage(page) {
+  const aside = page.locator('aside.on-this-page');
+  if (!(await aside.count())) return null;
+  assert.equal(await aside.getAttribute('aria-labelledby'), 'otp-title');
+  assert.equal(await aside.locator(':scope > p#otp-title.otp-title').textContent(), 'On this page');
+  return aside.locator(':scope > ul > li').evaluateAll((lis) =>
+    lis.map((li) => [li.className, li.querySelector('a').getAttribute('href'), li.textContent]),
+  );
+}
+
 /** Whether the element has class `name`. */
 const hasClass = (locator, name) => locator.evaluate((e, n) => e.classList.contains(n), name);
 
 const menu = (page) => page.locator('details.version-menu');
+/** The version the page belongs to, as its version menu marks it. */
+const shownVersion = async (page) => (await menu(page).locator('li[aria-current="true"]').textContent()).trim();
 const menuEntry = (page, label) => menu(page).locator('li').filter({
   has: page.getByRole('link', { name: new RegExp(`^${label.replace(/[.+]/g, '\\$&')}(\\s|$)`) }),
 });
@@ -239,9 +261,10 @@ for (const name of ['http', 'file']) {
 
         const entries = menu(page).locator('li');
         assert.equal(await entries.count(), all.length, 'one entry per version in versions.json');
-        const current = menu(page).locator('li.current');
+        const current = menu(page).locator('li[aria-current="true"]');
         assert.equal(await current.count(), 1);
-        assert.equal(await current.locator('a[aria-current="true"]').textContent(), 'v24.3');
+        assert.equal((await current.textContent()).trim(), 'v24.3');
+        assert.equal(await current.locator('a').count(), 0, 'this version is not a link to itself');
 
         // The external version links out; it is not followed (there is no network).
         const external = all.filter((v) => v.url);
@@ -254,7 +277,7 @@ for (const name of ['http', 'file']) {
 
         await menuEntry(page, 'v16.4').locator('a').click();
         await landsOn(mode, page, `${OLD}/portaltroubleshooting.html`);
-        assert.equal(await page.locator('body').getAttribute('data-version'), '16.4');
+        assert.equal(await shownVersion(page), 'v16.4');
         assert.equal(await page.locator('h1').textContent(), 'Patient Portal Troubleshooting');
         const banner = page.locator('.old-version-banner');
         await banner.waitFor({ state: 'visible' });
@@ -278,7 +301,7 @@ for (const name of ['http', 'file']) {
 
         await v164.locator('a').click();
         await landsOn(mode, page, `${OLD}/index.html`);
-        assert.equal(await page.locator('body').getAttribute('data-version'), '16.4');
+        assert.equal(await shownVersion(page), 'v16.4');
         await page.locator('.old-version-banner').waitFor({ state: 'visible' });
       });
     });
@@ -321,6 +344,37 @@ for (const name of ['http', 'file']) {
       });
     });
 
+    it('"On this page" is built from the headings, beside the article, and its links land on them', T, async () => {
+      await inContext({}, async ({ page }) => {
+        await goto(mode, page, PAGE);
+        await page.locator('aside.on-this-page').waitFor({ state: 'visible' });
+        const items = await onThisPage(page);
+        // The article's h2s (this page has no h3), in order, each linking to its id.
+        const headings = await page.$$eval('article h2[id]:not(#children-title)', (hs) =>
+          hs.map((h) => ['level-2', `#${h.id}`, h.textContent]),
+        );
+        assert.ok(headings.length >= 5, 'the page has headings');
+        assert.deepEqual(items, headings);
+        const article = await page.locator('article.article-body').boundingBox();
+        const aside = await page.locator('aside.on-this-page').boundingBox();
+        assert.ok(aside.x >= article.x + article.width, 'beside the article, on its right');
+
+        // A link lands on its heading, which shows below the sticky top bar.
+        const [, href, text] = items[2];
+        await page.locator('aside.on-this-page').getByRole('link', { name: text, exact: true }).click();
+        await page.waitForFunction((h) => location.hash === h, href);
+        assert.equal(here(mode, page), PAGE);
+        const top = await page.locator(href).evaluate((h) => h.getBoundingClientRect().top);
+        const bar = await page.locator('header.topbar').evaluate((h) => h.getBoundingClientRect().bottom);
+        assert.ok(top >= bar && top < bar + 80, `heading at ${top}px, top bar ends at ${bar}px`);
+      });
+      await inContext({ javaScriptEnabled: false }, async ({ page }) => {
+        await goto(mode, page, PAGE);
+        assert.equal(await onThisPage(page), null, 'without JavaScript there is no list');
+        assert.ok((await page.locator('article h2[id]').count()) >= 5, 'but the headings are in the page');
+      });
+    });
+
     it('on a phone the tree folds behind a Contents button, and stays open without JavaScript', T, async () => {
       await inContext({ viewport: PHONE, isMobile: true, hasTouch: true }, async ({ page }) => {
         await goto(mode, page, PAGE);
@@ -340,6 +394,62 @@ for (const name of ['http', 'file']) {
     });
   });
 }
+
+describe('"On this page" on a small manual', { skip: BIN ? false : 'FOLIO_BIN is not set (tests/browser.rs sets it)' }, () => {
+  let site, fixtureServer;
+
+  /** Writes and builds a manual whose pages have headings of every kind, and none. */
+  async function build() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'folio-otp-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const src = path.join(dir, 'src');
+    const files = {
+      'manual.yaml': 'title: Headings Test Manual\nhome: guide\n',
+      'versions/1.0.yaml': 'label: v1.0\npath: v1.0\nstatus: current\n',
+      'articles/guide.md':
+        '---\ntitle: Guide\n---\n\nIntro.\n\n## First steps {#first}\n\nText.\n\n' +
+        '### Install `folio` & more\n\nText.\n\n#### Too deep {#deep}\n\nText.\n\n' +
+        '> ## Quoted {#quoted}\n\n## Last one {#last}\n\nEnd.\n',
+      'articles/child.md': '---\ntitle: Child\nparent: guide\n---\n\nNo headings here.\n',
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
+      writeFileSync(path.join(src, rel), text);
+    }
+    site = path.join(dir, 'site');
+    execFileSync(BIN, ['build', '--quiet', '--root', src, '--out', site], { stdio: ['ignore', 'ignore', 'pipe'] });
+    fixtureServer = await startServer(site);
+    cleanups.push(() => fixtureServer.close());
+  }
+
+  it('h2 and h3 are listed (h3 indented), h4 and "In this section" are not; no headings, no list', T, async () => {
+    if (!site) await build();
+    const mode = siteMode('http', site, fixtureServer);
+    await inContext({}, async ({ page }) => {
+      await goto(mode, page, 'v1.0/guide.html');
+      await page.locator('aside.on-this-page').waitFor();
+      const items = await onThisPage(page);
+      assert.deepEqual(
+        items.map(([cls, , text]) => [cls, text]),
+        [['level-2', 'First steps'], ['level-3', 'Install folio & more'], ['level-2', 'Quoted'], ['level-2', 'Last one']],
+      );
+      assert.equal(items[0][1], '#first');
+      for (const [, href, text] of items) {
+        const target = page.locator(`[id="${href.slice(1)}"]`);
+        assert.equal(await target.count(), 1, `${href} is on the page`);
+        assert.equal(await target.textContent(), text, `${href} is the heading "${text}"`);
+      }
+      const indent = await page.$$eval('aside.on-this-page li', (lis) => lis.map((li) => getComputedStyle(li).paddingLeft));
+      assert.equal(indent[0], '0px');
+      assert.notEqual(indent[1], '0px', 'an h3 is indented under its h2');
+      assert.ok(await page.locator('#children-title').count(), 'the page has "In this section"');
+
+      await goto(mode, page, 'v1.0/child.html');
+      await page.locator('#tree[data-full-tree="true"]').waitFor({ state: 'attached' });
+      assert.equal(await onThisPage(page), null, 'a page without headings has no list');
+    });
+  });
+});
 
 describe('screenshots', () => {
   const mode = siteMode('http', SITE, server);
@@ -388,7 +498,7 @@ describe('tree links on every kind of page', () => {
   it('diff pages link only to pages that exist', T, async () => {
     await inContext({}, async ({ page }) => {
       await goto(mode, page, PAGE);
-      const diff = await page.locator('.page-history a', { hasText: 'what changed' }).first().evaluate((a) => a.href);
+      const diff = await page.locator('.page-history a', { hasText: 'changes' }).first().evaluate((a) => a.href);
       await goto(mode, page, mode.rel(diff));
       await fullTree(page);
       assert.deepEqual(await brokenTreeLinks(mode, page), [], `tree links on ${mode.rel(diff)}`);

@@ -1,5 +1,6 @@
-/* folio page script: the full contents tree from nav-*.js, and version-menu niceties.
-   Everything here enhances a page that already works without JavaScript. */
+/* folio page script: the full contents tree from nav-*.js, "On this page", and
+   version-menu niceties. Everything here enhances a page that already works without
+   JavaScript. (The theme joins search.js after this file into the one script pages load.) */
 (function () {
   "use strict";
   document.documentElement.className += " js";
@@ -66,7 +67,7 @@
       }
       return li;
     }
-    var old = tree.querySelector(".tree-root");
+    var old = tree.querySelector(":scope > ul");
     var fresh = renderList(root.children);
     fresh.className = "tree-root";
     if (old) tree.replaceChild(fresh, old); else tree.appendChild(fresh);
@@ -88,6 +89,31 @@
     }
   }
 
+  // "On this page": links to the article's h2 and h3 headings (they carry ids), beside
+  // the article on wide screens. Built here rather than carried in every page's HTML;
+  // without JavaScript the headings themselves are still in the page.
+  function onThisPage() {
+    var article = document.querySelector("article.article-body");
+    if (!article) return;
+    var ul = el("ul");
+    var hs = article.querySelectorAll("h2[id], h3[id]");
+    for (var i = 0; i < hs.length; i++) {
+      var h = hs[i];
+      if (h.closest("section.children")) continue; // the page's own "In this section"
+      var li = el("li", "level-" + h.tagName.charAt(1)), a = el("a", null, h.textContent.trim());
+      a.setAttribute("href", "#" + h.id);
+      li.appendChild(a);
+      ul.appendChild(li);
+    }
+    if (!ul.firstChild) return;
+    var aside = el("aside", "on-this-page"), title = el("p", "otp-title", "On this page");
+    aside.setAttribute("aria-labelledby", "otp-title");
+    title.id = "otp-title";
+    aside.appendChild(title);
+    aside.appendChild(ul);
+    article.parentNode.insertBefore(aside, article.nextSibling);
+  }
+
   function versionMenu() {
     var menus = document.querySelectorAll("details.version-menu");
     Array.prototype.forEach.call(menus, function (d) {
@@ -105,7 +131,7 @@
     });
   }
 
-  function start() { buildTree(); versionMenu(); }
+  function start() { buildTree(); onThisPage(); versionMenu(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

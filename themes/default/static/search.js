@@ -422,7 +422,6 @@
     input.setAttribute('aria-autocomplete', 'list');
     input.setAttribute('aria-controls', list.id);
     input.setAttribute('aria-expanded', 'false');
-    input.setAttribute('autocomplete', 'off');
 
     function open(on) {
       pop.hidden = !on;
@@ -561,11 +560,17 @@
   }
 
   function init() {
-    form = doc.querySelector('form.search-form[data-search-base]');
+    form = doc.querySelector('form.search-form');
     input = form && form.querySelector('input[name=q]');
     if (!input) return;
-    base = form.getAttribute('data-search-base');
-    root = base.replace(/search\/$/, '');
+    // the page's prefix to its version folder, which holds search/
+    root = doc.body.getAttribute('data-root') || '';
+    base = root + 'search/';
+    // only meaningful with this script: set here, not carried in every page's HTML
+    input.setAttribute('autocomplete', 'off');
+    input.setAttribute('spellcheck', 'false');
+    input.setAttribute('enterkeyhint', 'search');
+    input.setAttribute('aria-keyshortcuts', '/ Control+K');
     var box = doc.getElementById('search-page');
     if (box) resultsPage(box); else dropdown();
     doc.addEventListener('keydown', function (e) {
