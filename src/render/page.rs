@@ -6,8 +6,10 @@
 //! relative. Each builder also returns the site-relative files its links point at, so
 //! the writer can check them against what it wrote.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+
+use rayon::prelude::*;
 
 use minijinja::Value;
 use serde::Serialize;
@@ -160,7 +162,53 @@ pub struct VersionCx<'a> {
     pub history: &'a BTreeMap<ArticleId, Vec<usize>>,
     assets_from_root: BTreeMap<String, String>,
     /// Each page's title, HTML-escaped once for the thousands of trees that show it.
-    titles_html: std::collections::HashMap<ArticleId, String>,
+    titles_html: HashMap<ArticleId, String>,
+    /// Each version's label (in `site.versions` order), HTML-escaped once.
+    labels_html: Vec<String>,
+    /// The site's counterpart table, when the caller made one (see [`MenuTable`]).
+    menus: Option<&'a MenuTable<'a>>,
+}
+
+/// Every article's counterpart in every built version (see [`Site::counterpart_in`]),
+/// looked up once for the whole site: each page's version menu reads its row instead
+/// of searching every other version again, and the files the menus link to are
+/// listed (and checked) once per article rather than once per page.
+pub struct MenuTable<'a> {
+    rows: HashMap<&'a ArticleId, Vec<Option<&'a ArticleId>>>,
+}
+
+impl<'a> MenuTable<'a> {
+    /// The rows of every article in the built versions `chosen`.
+    pub fn new(site: &'a Site, chosen: &[usize]) -> Self {
+        let mut ids: Vec<&'a ArticleId> = chosen.iter().flat_map(|&vi| site.views[vi].pages.keys()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let rows = ids
+            .into_par_iter()
+            .map(|id| (id, (0..site.views.len()).map(|wi| site.counterpart_in(id, wi)).collect()))
+            .collect();
+        MenuTable { rows }
+    }
+
+    /// The site-relative files that the menus of these articles link to in the
+    /// versions marked in `selected`.
+    pub fn targets(&self, site: &Site, selected: &[bool]) -> Vec<String> {
+        let mut out = Vec::new();
+        for row in self.rows.values() {
+            for (wi, there) in row.iter().enumerate() {
+                if selected[wi] {
+                    let path = &site.views[wi].version.path;
+                    out.push(match there {
+                        Some(id) => format!("{path}/{id}.html"),
+                        None => format!("{path}/index.html"),
+                    });
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// For each article, the built versions (indexes) in which it was added or changed,
@@ -179,7 +227,16 @@ impl<'a> VersionCx<'a> {
         assets_from_root: BTreeMap<String, String>,
     ) -> Self {
         let titles_html = site.views[vi].pages.iter().map(|(id, p)| (id.clone(), escape_html(&p.title))).collect();
-        VersionCx { site, vi, selected, nav_script, history, assets_from_root, titles_html }
+        let labels_html = site.versions.iter().map(|v| escape_html(&v.label)).collect();
+        VersionCx { site, vi, selected, nav_script, history, assets_from_root, titles_html, labels_html, menus: None }
+    }
+
+    /// Reads version menus from `menus` (which must cover this version's articles);
+    /// their links are then left out of the targets each page reports, since
+    /// [`MenuTable::targets`] lists them.
+    pub fn with_menus(mut self, menus: &'a MenuTable<'a>) -> Self {
+        self.menus = Some(menus);
+        self
     }
 
     pub fn view(&self) -> &'a VersionView {
@@ -296,36 +353,52 @@ impl<'a> VersionCx<'a> {
     /// closes an item at the next one): it is on every one of tens of thousands of pages.
     fn menu_html(&self, target: Target<'_>, site_root: &str, targets: &mut Vec<String>) -> String {
         let site = self.site;
+        let row = match target {
+            Target::Article(id) => self.menus.and_then(|m| m.rows.get(id)),
+            Target::Fixed(_) => None,
+        };
         let mut s = String::with_capacity(64 * site.versions.len());
         s.push_str("<ul>");
         let mut wi = site.views.len();
-        for v in site.versions.iter().rev() {
+        for (v, label) in site.versions.iter().zip(&self.labels_html).rev() {
             s.push('\n');
             if let Some(url) = &v.url {
                 s.push_str("<li class=\"external\"><a href=\"");
                 s.push_str(&escape_html(url));
                 s.push_str("\">");
-                s.push_str(&escape_html(&v.label));
+                s.push_str(label);
                 s.push_str(" <small>(external)</small></a>");
                 continue;
             }
             wi -= 1;
             if wi == self.vi {
                 s.push_str("<li aria-current=\"true\">");
-                s.push_str(&escape_html(&v.label));
+                s.push_str(label);
                 continue;
             }
-            let (file, missing) = self.resolve_in(wi, target);
-            if self.selected[wi] {
-                targets.push(format!("{}/{file}", v.path));
+            // the page's counterpart there, or None for that version's home
+            let there: Option<std::borrow::Cow<'_, str>> = match row {
+                Some(row) => row[wi].map(|other| other.as_str().into()),
+                None => {
+                    let (file, missing) = self.resolve_in(wi, target);
+                    if self.selected[wi] {
+                        targets.push(format!("{}/{file}", v.path));
+                    }
+                    (!missing).then(|| file.strip_suffix(".html").unwrap_or(&file).to_string().into())
+                }
+            };
+            match &there {
+                Some(file) => {
+                    let _ = write!(s, "<li><a href=\"{site_root}{}/{file}.html\">{label}</a>", v.path);
+                }
+                None => {
+                    let _ = write!(
+                        s,
+                        "<li class=\"missing\"><a href=\"{site_root}{}/index.html\">{label} <small>(home page)</small></a>",
+                        v.path
+                    );
+                }
             }
-            s.push_str(if missing { "<li class=\"missing\">" } else { "<li>" });
-            let _ = write!(s, "<a href=\"{site_root}{}/{file}\">", v.path);
-            s.push_str(&escape_html(&v.label));
-            if missing {
-                s.push_str(" <small>(home page)</small>");
-            }
-            s.push_str("</a>");
         }
         s.push_str("\n</ul>");
         s

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::diag::{Diagnostics, Location};
 use crate::index;
 use crate::model::{ArticleId, Site};
-use crate::render::page::{history, Target, VersionCx};
+use crate::render::page::{history, MenuTable, Target, VersionCx};
 use crate::render::templates::hashed_name;
 use crate::render::{RenderedBody, Theme};
 
@@ -336,6 +336,7 @@ fn write_into(
         }
     }
 
+    let menus = MenuTable::new(site, &chosen);
     let shared = Shared {
         o,
         site,
@@ -345,10 +346,11 @@ fn write_into(
         hist: &hist,
         assets_from_root: &assets_from_root,
         first_fragment: &first_fragment,
+        menus: &menus,
         done: AtomicU64::new(0),
         total,
         progress,
-        targets: Default::default(),
+        targets: std::sync::Mutex::new(menus.targets(site, selected).into_iter().collect()),
     };
     // Versions go in windows of a few, oldest first: each window's versions are written
     // in parallel as well as the pages inside them, so one version's sequential steps
@@ -427,6 +429,7 @@ struct Shared<'a> {
     assets_from_root: &'a BTreeMap<String, String>,
     /// Per body: where its search fragment was written first.
     first_fragment: &'a [Option<String>],
+    menus: &'a MenuTable<'a>,
     done: AtomicU64,
     total: u64,
     progress: Option<Progress<'a>>,
@@ -459,7 +462,8 @@ impl Shared<'_> {
             w.targets.push(format!("{vpath}/{id}.html"));
         }
 
-        let cx = VersionCx::new(site, vi, self.selected, nav_name, self.hist, self.assets_from_root.clone());
+        let cx = VersionCx::new(site, vi, self.selected, nav_name, self.hist, self.assets_from_root.clone())
+            .with_menus(self.menus);
 
         // Article pages, in parallel.
         let part = view
