@@ -119,21 +119,13 @@ struct DocTerms {
     /// Distinct query terms of the title (whole forms), for exact-title matches.
     title_len: usize,
     /// The distinct terms, back to back: one allocation per document instead of one
-    /// per term keeps thousands of prepared documents small.
+    /// per term keeps thousands of prepared documents small. Emptied by
+    /// [`Vocab::intern`], which numbers the terms.
     text: String,
-    /// (end offset of the term in `text`, its statistics), in `text` order.
+    /// (end offset of the term in `text`, its statistics), in `text` order; once
+    /// interned, (the term's number in the [`Vocab`], its statistics).
     terms: Vec<(u32, Stat)>,
-}
-
-impl DocTerms {
-    fn iter(&self) -> impl Iterator<Item = (&str, Stat)> {
-        let mut start = 0usize;
-        self.terms.iter().map(move |&(end, st)| {
-            let t = &self.text[start..end as usize];
-            start = end as usize;
-            (t, st)
-        })
-    }
+    interned: bool,
 }
 
 fn analyze(doc: &SearchDoc) -> DocTerms {
@@ -176,7 +168,68 @@ fn analyze(doc: &SearchDoc) -> DocTerms {
         text.push_str(&t);
         terms.push((u32::try_from(text.len()).expect("a document's terms fit in 4 GB"), st));
     }
-    DocTerms { len, title_len: title_terms.len(), text, terms }
+    DocTerms { len, title_len: title_terms.len(), text, terms, interned: false }
+}
+
+/// Every distinct term of the documents interned so far, numbered in order of first
+/// sight. A build interns each prepared document once; every version's index then
+/// gathers postings by term number (an array index) instead of hashing each term of
+/// each document again per version, and takes each term's escaped text and sort
+/// position from here.
+#[derive(Default)]
+pub struct Vocab {
+    ids: FastMap<Box<str>, u32>,
+    /// Each term as it appears inside a JS string literal (without the quotes).
+    escaped: Vec<Box<str>>,
+    terms: Vec<Box<str>>,
+    /// Each term's position in JavaScript string order; valid after [`Vocab::seal`].
+    rank: Vec<u32>,
+}
+
+impl Vocab {
+    /// Numbers the terms of `doc`, which keeps the numbers instead of the text and can
+    /// then go to [`build_prepared`] with this vocabulary (after [`Vocab::seal`]).
+    pub fn intern(&mut self, doc: &mut PreparedDoc) {
+        let t = &mut doc.terms;
+        if t.interned {
+            return;
+        }
+        let mut start = 0usize;
+        for entry in &mut t.terms {
+            let term = &t.text[start..entry.0 as usize];
+            start = entry.0 as usize;
+            entry.0 = match self.ids.get(term) {
+                Some(&id) => id,
+                None => {
+                    let id = u32::try_from(self.terms.len()).expect("fewer than 2^32 distinct terms");
+                    self.ids.insert(term.into(), id);
+                    self.terms.push(term.into());
+                    let quoted = js_string(term);
+                    self.escaped.push(quoted[1..quoted.len() - 1].into());
+                    id
+                }
+            };
+        }
+        t.text = String::new();
+        t.interned = true;
+    }
+
+    /// Orders the terms interned since the last call, for [`build_prepared`].
+    pub fn seal(&mut self) {
+        if self.rank.len() == self.terms.len() {
+            return;
+        }
+        let mut order: Vec<u32> = (0..self.terms.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| shard::js_cmp(&self.terms[a as usize], &self.terms[b as usize]));
+        self.rank = vec![0; order.len()];
+        for (pos, &id) in order.iter().enumerate() {
+            self.rank[id as usize] = pos as u32;
+        }
+    }
+
+    fn is_sealed(&self) -> bool {
+        self.rank.len() == self.terms.len()
+    }
 }
 
 /// A `HashMap` with a small fast hasher (FxHash); lookups only, never iterated into
@@ -263,9 +316,12 @@ impl PreparedDoc {
 /// Builds one version's index, fragments included. Docs arrive in nav order; a doc's
 /// id is its position.
 pub fn build(docs: &[SearchDoc]) -> SearchIndex {
-    let prepared: Vec<PreparedDoc> = docs.par_iter().map(prepare).collect();
+    let mut prepared: Vec<PreparedDoc> = docs.par_iter().map(prepare).collect();
+    let mut vocab = Vocab::default();
+    prepared.iter_mut().for_each(|p| vocab.intern(p));
+    vocab.seal();
     let refs: Vec<&PreparedDoc> = prepared.iter().collect();
-    let mut index = build_prepared(&refs);
+    let mut index = build_prepared(&refs, &vocab);
     for (doc, p) in prepared.iter().enumerate() {
         index.files.push((format!("search/f/{doc}.js"), p.fragment_file()));
     }
@@ -276,37 +332,47 @@ pub fn build(docs: &[SearchDoc]) -> SearchIndex {
 /// Builds one version's index from prepared documents, in nav order: `meta.js` and the
 /// term shards. The fragment of document `n` is `docs[n].fragment_file()`, written to
 /// `search/f/<n>.js` by the caller (who can share identical files between versions).
-pub fn build_prepared(docs: &[&PreparedDoc]) -> SearchIndex {
+/// Every document must have been interned into `vocab`, and `vocab` sealed since.
+pub fn build_prepared(docs: &[&PreparedDoc], vocab: &Vocab) -> SearchIndex {
+    assert!(docs.iter().all(|d| d.terms.interned) && vocab.is_sealed(), "documents interned into a sealed vocabulary");
     let analyzed: Vec<&DocTerms> = docs.iter().map(|d| &d.terms).collect();
     let total: u64 = analyzed.iter().map(|d| u64::from(d.len)).sum();
     let avg_len = total as f64 / analyzed.len().max(1) as f64;
     let title_lens: String = analyzed.iter().map(|d| shard::ALPHABET[d.title_len.min(63)] as char).collect();
 
-    // postings in doc order: (encoded postings, last doc id)
-    let mut postings: FastMap<&str, (String, u32)> = FastMap::default();
+    // postings in doc order, gathered by term number: (term, encoded postings, last doc id)
+    let mut slot: Vec<u32> = vec![u32::MAX; vocab.terms.len()];
+    let mut lists: Vec<(u32, String, u32)> = Vec::new();
     for (id, doc) in analyzed.iter().enumerate() {
         let id = u32::try_from(id).expect("fewer than 2^32 documents");
-        for (term, st) in doc.iter() {
-            let entry = postings.entry(term).or_insert_with(|| (String::new(), 0));
-            let delta = if entry.0.is_empty() { id } else { id - entry.1 };
-            shard::push_number(&mut entry.0, delta);
-            entry.0.push(shard::weight_char(st.title, st.heading, shard::body_weight(st.tf, doc.len, avg_len)));
-            entry.1 = id;
+        for &(term, st) in &doc.terms {
+            let at = &mut slot[term as usize];
+            if *at == u32::MAX {
+                *at = lists.len() as u32;
+                lists.push((term, String::new(), 0));
+            }
+            let entry = &mut lists[*at as usize];
+            let delta = if entry.1.is_empty() { id } else { id - entry.2 };
+            shard::push_number(&mut entry.1, delta);
+            entry.1.push(shard::weight_char(st.title, st.heading, shard::body_weight(st.tf, doc.len, avg_len)));
+            entry.2 = id;
         }
     }
-    let mut entries: Vec<(&str, String)> = postings.into_iter().map(|(t, (p, _))| (t, p)).collect();
+    drop(slot);
     // sorted as JS sorts, so the index is byte-stable and the runtime's search agrees
-    entries.sort_unstable_by(|a, b| shard::js_cmp(a.0, b.0));
+    lists.sort_unstable_by_key(|e| vocab.rank[e.0 as usize]);
+    let entries: Vec<(&str, &str, String)> =
+        lists.into_iter().map(|(t, p, _)| (&*vocab.terms[t as usize], &*vocab.escaped[t as usize], p)).collect();
 
-    // a term costs its escaped bytes, its postings and two escaped newlines
-    let costs: Vec<usize> = entries.iter().map(|(t, p)| js_string(t).len() + p.len() + 2).collect();
+    // a term costs its escaped bytes (with quotes), its postings and two escaped newlines
+    let costs: Vec<usize> = entries.iter().map(|(_, e, p)| e.len() + 2 + p.len() + 2).collect();
     let ranges = shard::split(&costs, SHARD_TARGET);
     let shard_bodies: Vec<String> = ranges
         .iter()
         .map(|r| {
-            let terms: Vec<&str> = entries[r.clone()].iter().map(|e| e.0).collect();
-            let posts: Vec<&str> = entries[r.clone()].iter().map(|e| e.1.as_str()).collect();
-            format!("{},{}", js_string(&terms.join("\n")), js_string(&posts.join("\n")))
+            let terms: Vec<&str> = entries[r.clone()].iter().map(|e| e.1).collect();
+            let posts: Vec<&str> = entries[r.clone()].iter().map(|e| e.2.as_str()).collect();
+            format!("\"{}\",{}", terms.join("\\n"), js_string(&posts.join("\n")))
         })
         .collect();
     let bounds: Vec<String> = ranges
@@ -479,6 +545,28 @@ mod tests {
     }
 
     /// The weight character of `term`'s posting for doc 0 (single-doc index).
+    #[test]
+    fn one_vocabulary_for_many_versions_gives_each_version_its_own_index() {
+        // Documents interned in any order into one vocabulary, as a build does over
+        // its versions, give the same files as each version built on its own.
+        let a = doc("a.html", "Portal setup", "The eConnector must run. Password rules.");
+        let b = doc("b.html", "Zebra", "Listener Service and passwords, OpenDentImages.");
+        let c = doc("c.html", "Alpha", "X-Charge setup with 13.1 notes.");
+        let mut vocab = Vocab::default();
+        let mut prepared: Vec<PreparedDoc> = [&c, &b, &a].iter().map(|d| prepare(d)).collect();
+        for p in &mut prepared {
+            vocab.intern(p);
+        }
+        vocab.seal();
+        let (pc, pb, pa) = (&prepared[0], &prepared[1], &prepared[2]);
+        for (docs, refs) in [(vec![a.clone(), b.clone()], vec![pa, pb]), (vec![b.clone(), c.clone()], vec![pb, pc])] {
+            let alone = build(&docs).into_files();
+            let shared = build_prepared(&refs, &vocab).into_files();
+            let alone: Vec<_> = alone.into_iter().filter(|f| !f.0.starts_with("search/f/")).collect();
+            assert_eq!(alone, shared);
+        }
+    }
+
     fn weight_of(d: &SearchDoc, term: &str) -> usize {
         let files = build(std::slice::from_ref(d)).into_files();
         let shard = file(&files, "search/t/0.js");

@@ -10,9 +10,9 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use crate::index::{PreparedDoc, SearchDoc};
+use crate::index::{PreparedDoc, SearchDoc, Vocab};
 use crate::model::VersionId;
 use crate::write::{self, Staged};
 
@@ -39,6 +39,9 @@ pub enum Done {
 
 /// The search thread and its queues; at most one job is in flight.
 pub struct Worker {
+    /// The terms of every document prepared so far: the worker thread's, and the
+    /// caller's should it run jobs itself.
+    vocab: Arc<Mutex<Vocab>>,
     tx: Option<Sender<Job>>,
     rx: Option<Receiver<Done>>,
     /// Results of jobs run on the calling thread (when no thread could be started).
@@ -51,16 +54,18 @@ impl Worker {
     pub fn start() -> Worker {
         let (job_tx, job_rx) = mpsc::channel::<Job>();
         let (done_tx, done_rx) = mpsc::channel::<Done>();
+        let vocab: Arc<Mutex<Vocab>> = Arc::default();
+        let theirs = Arc::clone(&vocab);
         let spawned = std::thread::Builder::new().name("folio-search".into()).spawn(move || {
             for job in job_rx {
-                if done_tx.send(run(job)).is_err() {
+                if done_tx.send(run(job, &theirs)).is_err() {
                     break;
                 }
             }
         });
         match spawned {
-            Ok(_) => Worker { tx: Some(job_tx), rx: Some(done_rx), local: VecDeque::new(), busy: false },
-            Err(_) => Worker { tx: None, rx: None, local: VecDeque::new(), busy: false },
+            Ok(_) => Worker { vocab, tx: Some(job_tx), rx: Some(done_rx), local: VecDeque::new(), busy: false },
+            Err(_) => Worker { vocab, tx: None, rx: None, local: VecDeque::new(), busy: false },
         }
     }
 
@@ -76,10 +81,10 @@ impl Worker {
             Some(tx) => {
                 if let Err(mpsc::SendError(job)) = tx.send(job) {
                     // The thread is gone: do the work here.
-                    self.local.push_back(run(job));
+                    self.local.push_back(run(job, &self.vocab));
                 }
             }
-            None => self.local.push_back(run(job)),
+            None => self.local.push_back(run(job, &self.vocab)),
         }
     }
 
@@ -93,19 +98,26 @@ impl Worker {
     }
 }
 
-fn run(job: Job) -> Done {
+fn run(job: Job, vocab: &Mutex<Vocab>) -> Done {
+    let mut vocab = vocab.lock().unwrap_or_else(|e| e.into_inner());
     match job {
-        Job::Prepare(items) => Done::Prepared(
-            items
+        Job::Prepare(items) => {
+            let prepared: Vec<(usize, u64, PreparedDoc)> = items
                 .into_iter()
-                .map(|(bi, stamp, doc, html)| (bi, stamp, write::prepare_search_doc(doc, &html)))
-                .collect(),
-        ),
+                .map(|(bi, stamp, doc, html)| {
+                    let mut p = write::prepare_search_doc(doc, &html);
+                    vocab.intern(&mut p);
+                    (bi, stamp, p)
+                })
+                .collect();
+            vocab.seal();
+            Done::Prepared(prepared)
+        }
         Job::Build { vid, epoch, vpath, stage, docs } => {
             let refs: Vec<&PreparedDoc> = docs.iter().map(|d| d.as_ref()).collect();
             let result = std::fs::create_dir_all(&stage)
                 .map_err(|e| format!("{}: {e}", stage.display()))
-                .and_then(|_| write::search_into(&stage, &vpath, &refs).map_err(|e| e.to_string()));
+                .and_then(|_| write::search_into(&stage, &vpath, &refs, &vocab).map_err(|e| e.to_string()));
             Done::Built { vid, epoch, stage, result }
         }
     }

@@ -360,6 +360,7 @@ fn write_into(
     // in flight are held, not those of the whole manual.
     let window = 2 * rayon::current_num_threads().max(1);
     let mut prepared: Vec<Option<index::PreparedDoc>> = (0..bodies.len()).map(|_| None).collect();
+    let mut vocab = index::Vocab::default();
     let mut parts: Vec<Result<Written, WriteError>> = Vec::with_capacity(chosen.len());
     for start in (0..chosen.len()).step_by(window) {
         let span = start..(start + window).min(chosen.len());
@@ -381,14 +382,17 @@ fn write_into(
                 Some(first_fragment[b].as_deref().map(|rel| o.write(rel, &bytes)).unwrap_or(Ok(())).map(|()| (b, p)))
             })
             .collect::<Result<_, _>>()?;
-        for (b, p) in made {
+        for (b, mut p) in made {
+            vocab.intern(&mut p);
             prepared[b] = Some(p);
         }
+        vocab.seal();
         let docs: Vec<Vec<(usize, &index::PreparedDoc)>> = doc_bodies[span.clone()]
             .iter()
             .map(|list| list.iter().filter_map(|&b| prepared[b].as_ref().map(|p| (b, p))).collect())
             .collect();
-        parts.par_extend(chosen[span.clone()].par_iter().zip(&docs).map(|(&vi, docs)| shared.version(vi, docs)));
+        parts
+            .par_extend(chosen[span.clone()].par_iter().zip(&docs).map(|(&vi, docs)| shared.version(vi, docs, &vocab)));
         drop(docs);
         for (b, p) in prepared.iter_mut().enumerate() {
             if p.is_some() && last_use[b] < span.end {
@@ -441,7 +445,12 @@ struct Shared<'a> {
 
 impl Shared<'_> {
     /// Writes everything of built version `vi`; `docs` are its search documents.
-    fn version(&self, vi: usize, docs: &[(usize, &index::PreparedDoc)]) -> Result<Written, WriteError> {
+    fn version(
+        &self,
+        vi: usize,
+        docs: &[(usize, &index::PreparedDoc)],
+        vocab: &index::Vocab,
+    ) -> Result<Written, WriteError> {
         let (o, site, theme, bodies) = (self.o, self.site, self.theme, self.bodies);
         let mut w = Written::default();
         let view = &site.views[vi];
@@ -547,7 +556,7 @@ impl Shared<'_> {
 
         // The version's search index, documents in reading order.
         let refs: Vec<&index::PreparedDoc> = docs.iter().map(|(_, p)| *p).collect();
-        for (rel, bytes) in index::build_prepared(&refs).into_files() {
+        for (rel, bytes) in index::build_prepared(&refs, vocab).into_files() {
             let rel = format!("{vpath}/{rel}");
             o.write(&rel, &bytes)?;
             w.files.push(rel);
@@ -761,11 +770,16 @@ pub fn prepare_search_doc(mut doc: index::SearchDoc, html: &str) -> index::Prepa
 }
 
 /// Writes the search index of version folder `vpath` into `dir` as [`all`] does, from
-/// the version's prepared documents in reading order.
-pub fn search_into(dir: &Path, vpath: &str, docs: &[&index::PreparedDoc]) -> Result<Staged, WriteError> {
+/// the version's prepared documents in reading order, interned into the sealed `vocab`.
+pub fn search_into(
+    dir: &Path,
+    vpath: &str,
+    docs: &[&index::PreparedDoc],
+    vocab: &index::Vocab,
+) -> Result<Staged, WriteError> {
     let o = Out::new(dir);
     let mut staged = Staged::default();
-    for (rel, bytes) in index::build_prepared(docs).into_files() {
+    for (rel, bytes) in index::build_prepared(docs, vocab).into_files() {
         let rel = format!("{vpath}/{rel}");
         o.write(&rel, &bytes)?;
         staged.files.push(rel);
