@@ -150,7 +150,7 @@ pub fn build(opts: &BuildOptions) -> i32 {
     let start = Instant::now();
     let mut diags = Diagnostics::new();
     let mut timings = Vec::new();
-    let prepared = match prepare(&opts.root, &opts.versions, &mut diags, &mut timings) {
+    let mut prepared = match prepare(&opts.root, &opts.versions, &mut diags, &mut timings) {
         Ok(p) => p,
         Err(UsageError(msg)) => {
             print_diagnostics(&diags);
@@ -167,11 +167,11 @@ pub fn build(opts: &BuildOptions) -> i32 {
     let bar = PageProgress::new(opts.verbosity);
     let progress = |done: u64, total: u64| bar.step(done, total);
     let t = Instant::now();
-    let result = write::all(
+    let result = write::all_releasing(
         &out,
         &prepared.site,
         &prepared.theme,
-        &prepared.bodies,
+        &mut prepared.bodies,
         &prepared.selected,
         Some(&progress),
         &mut diags,

@@ -55,6 +55,23 @@ fn io_err(path: &Path, e: io::Error) -> WriteError {
 /// Progress callback: (done, total) pages.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
+/// The rendered bodies a write reads: borrowed from a caller that keeps them (serve),
+/// or handed over by a one-shot build, which drops each body after the last window of
+/// versions that shows it, so the memory goes to the versions still to come.
+enum Bodies<'a> {
+    Kept(&'a [Option<RenderedBody>]),
+    Released(&'a mut [Option<RenderedBody>]),
+}
+
+impl Bodies<'_> {
+    fn get(&self) -> &[Option<RenderedBody>] {
+        match self {
+            Bodies::Kept(b) => b,
+            Bodies::Released(b) => b,
+        }
+    }
+}
+
 /// Writes files under one folder and remembers what it wrote.
 struct Out {
     root: PathBuf,
@@ -202,6 +219,33 @@ pub fn all(
     progress: Option<Progress<'_>>,
     diags: &mut Diagnostics,
 ) -> Result<Option<Stats>, WriteError> {
+    all_with(out, site, theme, Bodies::Kept(bodies), selected, progress, diags)
+}
+
+/// Like [`all`], for a caller that does not need `bodies` afterwards: each body is
+/// dropped (set to `None`) once the versions that show it are written, which lowers
+/// the build's peak memory.
+pub fn all_releasing(
+    out: &Path,
+    site: &Site,
+    theme: &Theme,
+    bodies: &mut [Option<RenderedBody>],
+    selected: &[bool],
+    progress: Option<Progress<'_>>,
+    diags: &mut Diagnostics,
+) -> Result<Option<Stats>, WriteError> {
+    all_with(out, site, theme, Bodies::Released(bodies), selected, progress, diags)
+}
+
+fn all_with(
+    out: &Path,
+    site: &Site,
+    theme: &Theme,
+    bodies: Bodies<'_>,
+    selected: &[bool],
+    progress: Option<Progress<'_>>,
+    diags: &mut Diagnostics,
+) -> Result<Option<Stats>, WriteError> {
     check_output_dir(&site.root, out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -256,7 +300,7 @@ fn write_into(
     o: &Out,
     site: &Site,
     theme: &Theme,
-    bodies: &[Option<RenderedBody>],
+    mut bodies: Bodies<'_>,
     selected: &[bool],
     progress: Option<Progress<'_>>,
 ) -> Result<Written, WriteError> {
@@ -320,12 +364,20 @@ fn write_into(
         .iter()
         .map(|&vi| {
             let view = &site.views[vi];
-            view.nav.order.iter().map(|id| view.pages[id].body).filter(|&b| bodies[b].is_some()).collect()
+            view.nav.order.iter().map(|id| view.pages[id].body).filter(|&b| bodies.get()[b].is_some()).collect()
         })
         .collect();
-    let mut first_fragment: Vec<Option<String>> = vec![None; bodies.len()];
-    // Per body, the last version (position in `chosen`) whose index needs it.
-    let mut last_use: Vec<usize> = vec![0; bodies.len()];
+    let n_bodies = bodies.get().len();
+    let mut first_fragment: Vec<Option<String>> = vec![None; n_bodies];
+    // Per body, the last version (position in `chosen`) whose index needs it, and the
+    // last whose pages show it.
+    let mut last_use: Vec<usize> = vec![0; n_bodies];
+    let mut last_shown: Vec<usize> = vec![0; n_bodies];
+    for (ci, &vi) in chosen.iter().enumerate() {
+        for page in site.views[vi].pages.values() {
+            last_shown[page.body] = ci;
+        }
+    }
     for (ci, list) in doc_bodies.iter().enumerate() {
         let vpath = &site.views[chosen[ci]].version.path;
         for (n, &b) in list.iter().enumerate() {
@@ -337,21 +389,8 @@ fn write_into(
     }
 
     let menus = MenuTable::new(site, &chosen);
-    let shared = Shared {
-        o,
-        site,
-        theme,
-        bodies,
-        selected,
-        hist: &hist,
-        assets_from_root: &assets_from_root,
-        first_fragment: &first_fragment,
-        menus: &menus,
-        done: AtomicU64::new(0),
-        total,
-        progress,
-        targets: std::sync::Mutex::new(menus.targets(site, selected).into_iter().collect()),
-    };
+    let done = AtomicU64::new(0);
+    let targets = std::sync::Mutex::new(menus.targets(site, selected).into_iter().collect());
     // Versions go in windows of a few, oldest first: each window's versions are written
     // in parallel as well as the pages inside them, so one version's sequential steps
     // (search index, what changed) overlap another's pages. A search document is
@@ -359,7 +398,7 @@ fn write_into(
     // starts, and dropped after the last one, so only the documents of the versions
     // in flight are held, not those of the whole manual.
     let window = 2 * rayon::current_num_threads().max(1);
-    let mut prepared: Vec<Option<index::PreparedDoc>> = (0..bodies.len()).map(|_| None).collect();
+    let mut prepared: Vec<Option<index::PreparedDoc>> = (0..n_bodies).map(|_| None).collect();
     let mut vocab = index::Vocab::default();
     let mut parts: Vec<Result<Written, WriteError>> = Vec::with_capacity(chosen.len());
     for start in (0..chosen.len()).step_by(window) {
@@ -376,7 +415,7 @@ fn write_into(
         let made: Vec<(usize, index::PreparedDoc)> = fresh
             .par_iter()
             .filter_map(|&b| {
-                let body = bodies[b].as_ref()?;
+                let body = bodies.get()[b].as_ref()?;
                 let mut p = prepare_search_doc(search_doc(site, b), &body.html);
                 let bytes = p.take_fragment_file();
                 Some(first_fragment[b].as_deref().map(|rel| o.write(rel, &bytes)).unwrap_or(Ok(())).map(|()| (b, p)))
@@ -391,6 +430,21 @@ fn write_into(
             .iter()
             .map(|list| list.iter().filter_map(|&b| prepared[b].as_ref().map(|p| (b, p))).collect())
             .collect();
+        let shared = Shared {
+            o,
+            site,
+            theme,
+            bodies: bodies.get(),
+            selected,
+            hist: &hist,
+            assets_from_root: &assets_from_root,
+            first_fragment: &first_fragment,
+            menus: &menus,
+            done: &done,
+            total,
+            progress,
+            targets: &targets,
+        };
         parts
             .par_extend(chosen[span.clone()].par_iter().zip(&docs).map(|(&vi, docs)| shared.version(vi, docs, &vocab)));
         drop(docs);
@@ -399,12 +453,18 @@ fn write_into(
                 *p = None;
             }
         }
+        if let Bodies::Released(all) = &mut bodies {
+            for (b, body) in all.iter_mut().enumerate() {
+                if body.is_some() && last_shown[b] < span.end {
+                    *body = None;
+                }
+            }
+        }
     }
     for part in parts {
         w = w.merge(part?);
     }
-    let targets = shared.targets.into_inner().unwrap_or_else(|e| e.into_inner());
-    w.targets.extend(targets);
+    w.targets.extend(targets.into_inner().unwrap_or_else(|e| e.into_inner()));
 
     if let Some(base) = &site.config.base_url {
         let base = base.trim_end_matches('/');
@@ -434,13 +494,13 @@ struct Shared<'a> {
     /// Per body: where its search fragment was written first.
     first_fragment: &'a [Option<String>],
     menus: &'a MenuTable<'a>,
-    done: AtomicU64,
+    done: &'a AtomicU64,
     total: u64,
     progress: Option<Progress<'a>>,
     /// Link targets of every version written so far, each once. A version's menus link
     /// to the same pages as every other version's menus, so keeping each version's own
     /// list until the end would grow with versions × pages.
-    targets: std::sync::Mutex<HashSet<String>>,
+    targets: &'a std::sync::Mutex<HashSet<String>>,
 }
 
 impl Shared<'_> {
@@ -659,7 +719,7 @@ pub fn versions_into(
     diags: &mut Diagnostics,
 ) -> Result<Option<Staged>, WriteError> {
     let o = Out::new(dir);
-    let w = write_into(&o, site, theme, bodies, selected, progress)?;
+    let w = write_into(&o, site, theme, Bodies::Kept(bodies), selected, progress)?;
     Ok(staged(w, diags))
 }
 
