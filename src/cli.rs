@@ -109,7 +109,9 @@ pub fn prepare(
     let source = load::site(root, diags).map_err(|e| UsageError(format!("cannot read the manual: {e}")))?;
     timings.push(("load", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    let site = model::build(source, diags);
+    // Only the chosen versions' nav trees are made (every version is still checked).
+    let focus: Vec<VersionId> = versions.iter().map(|n| VersionId::new(n.as_str())).collect();
+    let site = model::build_for(source, &focus, diags);
     timings.push(("model", t.elapsed().as_secs_f64()));
     let mut selected = vec![versions.is_empty(); site.views.len()];
     for name in versions {
