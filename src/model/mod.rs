@@ -389,14 +389,26 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
 
     // Positions in the ordered version list, computed once so resolving 30 versions of
     // thousands of articles compares integers, not version names.
+    // Names of known versions are looked up (comparing version names parses them);
+    // others (already reported) are placed by comparison.
     let all_ids: Vec<&VersionId> = versions.iter().map(|v| &v.id).collect();
-    let below = |name: &str| {
-        let v = VersionId::new(name);
-        all_ids.partition_point(|x| **x < v)
+    let mut known_pos: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (i, id) in all_ids.iter().enumerate() {
+        known_pos.entry(id.as_str()).and_modify(|e| e.1 = i + 1).or_insert((i, i + 1));
+    }
+    let below = |name: &str| match known_pos.get(name) {
+        Some(&(first, _)) => first,
+        None => {
+            let v = VersionId::new(name);
+            all_ids.partition_point(|x| **x < v)
+        }
     };
-    let up_to = |name: &str| {
-        let v = VersionId::new(name);
-        all_ids.partition_point(|x| **x <= v)
+    let up_to = |name: &str| match known_pos.get(name) {
+        Some(&(_, after)) => after,
+        None => {
+            let v = VersionId::new(name);
+            all_ids.partition_point(|x| **x <= v)
+        }
     };
     let built_pos: Vec<usize> =
         built.iter().map(|b| all_ids.iter().position(|x| **x == b.id).expect("built versions are versions")).collect();
