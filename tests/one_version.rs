@@ -158,3 +158,23 @@ fn model_problems_of_other_versions_still_fail_a_one_version_build() {
     assert!(err.contains("articles/a.md:3: version 1.0: unknown parent 'nothere'"), "{err}");
     assert!(!m.path().join("site").exists());
 }
+
+#[test]
+fn links_are_checked_only_in_the_versions_written() {
+    // The link breaks only in 1.0 (the target starts in 2.0): building 2.0 alone
+    // succeeds, while a full build and `folio check` report it.
+    let m = manual(&[
+        ("versions/1.0.yaml", ""),
+        ("versions/2.0.yaml", ""),
+        ("articles/home.md", "---\ntitle: Home\n---\nSee [new](new.md).\n"),
+        ("articles/new.md", "---\ntitle: New\nsince: \"2.0\"\n---\n"),
+    ]);
+    let o = run(m.path(), &["build", "--version", "2.0"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o, m.path()));
+    for args in [&["build"][..], &["check"][..]] {
+        let o = run(m.path(), args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = stderr(&o, m.path());
+        assert!(err.contains("articles/home.md:4: version 1.0: link target 'new' is not in this version"), "{err}");
+    }
+}
