@@ -432,7 +432,7 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
 
     // Resolve every article in every version. Articles are independent (a body belongs
     // to one file, a file to one article), so this runs in parallel per article.
-    let resolved: Vec<Resolved> = articles
+    let mut resolved: Vec<Resolved> = articles
         .values()
         .collect::<Vec<_>>()
         .par_iter()
@@ -446,14 +446,9 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
         .collect();
     // Bodies are numbered as they are first met going through the versions, oldest first,
     // and their articles in slug order.
-    let mut numbers: Vec<Vec<usize>> = resolved.iter().map(|r| vec![usize::MAX; r.bodies.len()]).collect();
-    let mut local: Vec<Vec<Option<Body>>> = resolved.iter().map(|r| r.bodies.iter().map(|_| None).collect()).collect();
-    let mut resolved = resolved;
-    for (r, l) in resolved.iter_mut().zip(&mut local) {
-        for (slot, b) in l.iter_mut().zip(std::mem::take(&mut r.bodies)) {
-            *slot = Some(b);
-        }
-    }
+    let mut local: Vec<Vec<Option<Body>>> =
+        resolved.iter_mut().map(|r| std::mem::take(&mut r.bodies).into_iter().map(Some).collect()).collect();
+    let mut numbers: Vec<Vec<usize>> = local.iter().map(|l| vec![usize::MAX; l.len()]).collect();
     let mut bodies: Vec<Body> = Vec::new();
     for vi in 0..built.len() {
         for (ai, r) in resolved.iter().enumerate() {

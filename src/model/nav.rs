@@ -1,4 +1,7 @@
 //! The nav tree of one version, from `parent` and `order`.
+//!
+//! Parents are resolved once per article file and checked in every version by article
+//! position; a version's tree (with its slugs) is made only where it is needed.
 
 use std::collections::{BTreeMap, HashMap};
 
