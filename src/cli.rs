@@ -109,7 +109,9 @@ pub fn prepare(
     let source = load::site(root, diags).map_err(|e| UsageError(format!("cannot read the manual: {e}")))?;
     timings.push(("load", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    let site = model::build(source, diags);
+    // Only the chosen versions' nav trees are made (every version is still checked).
+    let focus: Vec<VersionId> = versions.iter().map(|n| VersionId::new(n.as_str())).collect();
+    let site = model::build_for(source, &focus, diags);
     timings.push(("model", t.elapsed().as_secs_f64()));
     let mut selected = vec![versions.is_empty(); site.views.len()];
     for name in versions {
@@ -145,7 +147,7 @@ pub fn output_dir(opts_out: Option<&Path>, root: &Path, site: &Site) -> PathBuf 
     }
 }
 
-/// `folio build`.
+/// `folio build`, for the `folio` process: the model is not freed at the end.
 pub fn build(opts: &BuildOptions) -> i32 {
     let start = Instant::now();
     let mut diags = Diagnostics::new();
@@ -164,6 +166,7 @@ pub fn build(opts: &BuildOptions) -> i32 {
         return EXIT_CONTENT;
     }
     let out = output_dir(opts.out.as_deref(), &opts.root, &prepared.site);
+    let selected = prepared.selected.iter().filter(|s| **s).count();
     let bar = PageProgress::new(opts.verbosity);
     let progress = |done: u64, total: u64| bar.step(done, total);
     let t = Instant::now();
@@ -180,6 +183,9 @@ pub fn build(opts: &BuildOptions) -> i32 {
 
     bar.finish();
     print_diagnostics(&diags);
+    // The process ends when this returns (see main.rs): freeing the model and every
+    // rendered body, allocation by allocation, would only delay the exit.
+    std::mem::forget(prepared);
     match result {
         Err(e) => {
             eprintln!("error: {e}");
@@ -197,7 +203,7 @@ pub fn build(opts: &BuildOptions) -> i32 {
                 }
             }
             if opts.verbosity != Verbosity::Quiet {
-                let n = prepared.selected.iter().filter(|s| **s).count();
+                let n = selected;
                 eprintln!(
                     "built {} version{}, {} pages, {} files, {:.1} MB in {:.2}s -> {}",
                     n,

@@ -18,6 +18,7 @@ pub mod text;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{ArticleId, Page, Site};
@@ -238,14 +239,53 @@ pub fn step<'a>(site: &'a Site, id: &ArticleId, vi: usize) -> Option<Step<'a>> {
 /// and the old slug's list is the same. In any of these versions `vi`,
 /// `site.counterpart_in(id, vi)` is the slug it had there.
 pub fn history(site: &Site) -> BTreeMap<ArticleId, Vec<usize>> {
+    // What `step` says of every page, version by version (slug order): added or
+    // modified. Walking both versions' pages in slug order finds the page before
+    // without a lookup, except across renames.
+    let changed: Vec<Vec<(&ArticleId, bool)>> = (0..site.views.len())
+        .into_par_iter()
+        .map(|vi| {
+            let view = &site.views[vi];
+            let Some(pi) = vi.checked_sub(1) else {
+                return view.pages.keys().map(|id| (id, true)).collect();
+            };
+            let before = &site.views[pi].pages;
+            let mut older = before.iter().peekable();
+            view.pages
+                .iter()
+                .map(|(id, cur)| {
+                    while older.next_if(|(o, _)| *o < id).is_some() {}
+                    let prev = match older.peek() {
+                        Some((o, p)) if *o == id => Some(*p),
+                        _ => site.counterpart_in(id, pi).and_then(|o| before.get(o)),
+                    };
+                    let modified = match prev {
+                        None => true,
+                        Some(p) => p.id != cur.id || p.title != cur.title || text_differs(site, p, cur),
+                    };
+                    (id, modified)
+                })
+                .collect()
+        })
+        .collect();
+    // Every article in slug order: in each version, its own page (the next one in
+    // that version's list) or, across renames, the page that stands for it there.
+    let mut next = vec![0; changed.len()];
     site.articles
         .keys()
         .map(|id| {
-            let versions = (0..site.views.len())
+            let versions = (0..changed.len())
                 .filter(|&vi| {
-                    site.counterpart_in(id, vi)
-                        .and_then(|cur| step(site, cur, vi))
-                        .is_some_and(|s| matches!(s, Step::Added | Step::Modified(_)))
+                    let list = &changed[vi];
+                    while next[vi] < list.len() && list[next[vi]].0 < id {
+                        next[vi] += 1;
+                    }
+                    match list.get(next[vi]) {
+                        Some(&(here, modified)) if here == id => modified,
+                        _ => site.counterpart_in(id, vi).is_some_and(|other| {
+                            list.binary_search_by(|(x, _)| (*x).cmp(other)).is_ok_and(|i| list[i].1)
+                        }),
+                    }
                 })
                 .collect();
             (id.clone(), versions)
@@ -308,6 +348,40 @@ mod tests {
         assert_eq!(h[&ArticleId::new("old")], [0, 1, 2]);
         assert_eq!(h[&ArticleId::new("same")], [0]);
         assert!(matches!(step(&s, &ArticleId::new("new"), 1), Some(Step::Modified(p)) if p.id.as_str() == "old"));
+    }
+
+    #[test]
+    fn history_is_what_step_says_in_every_version() {
+        let mut files = VERSIONS.to_vec();
+        files.extend([
+            ("versions/4.yaml", ""),
+            ("articles/old.md", "---\ntitle: Old\nuntil: \"1\"\n---\nx\n"),
+            ("articles/new.md", "---\ntitle: Old\nsince: \"2\"\naliases: [old, gone]\n---\nx\n"),
+            ("articles/new@4.md", "---\ntitle: Newer\n---\nx\n"),
+            ("articles/back.md", "---\ntitle: Back\n---\n<!-- only 3 -->\ny\n<!-- /only -->\nz\n"),
+            ("articles/back@2.md", "---\ntitle: Back\nremoved: true\n---\n"),
+            ("articles/back@3.md", "---\ntitle: Back\n---\n<!-- only 3 -->\ny\n<!-- /only -->\nz\n"),
+            ("articles/a.md", "---\ntitle: A\n---\n<!-- only 2.. -->\n<!-- /only -->\nsame\n"),
+            ("articles/zz.md", "---\ntitle: Z\nsince: \"3\"\n---\nz\n"),
+        ]);
+        let s = site(&files);
+        let by_step: BTreeMap<ArticleId, Vec<usize>> = s
+            .articles
+            .keys()
+            .map(|id| {
+                let versions = (0..s.views.len())
+                    .filter(|&vi| {
+                        s.counterpart_in(id, vi)
+                            .and_then(|cur| step(&s, cur, vi))
+                            .is_some_and(|st| matches!(st, Step::Added | Step::Modified(_)))
+                    })
+                    .collect();
+                (id.clone(), versions)
+            })
+            .collect();
+        assert_eq!(history(&s), by_step);
+        assert_eq!(by_step[&ArticleId::new("back")], [0, 2, 3]);
+        assert_eq!(by_step[&ArticleId::new("a")], [0]);
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl Extractor {
     fn flush(&mut self) {
         let raw = std::mem::take(&mut self.buf);
         let raw = if self.in_html { strip_tags(&raw) } else { raw };
-        let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = collapse_whitespace(&raw);
         if text.is_empty() {
             return;
         }
@@ -240,6 +240,19 @@ impl Extractor {
             _ => {}
         }
     }
+}
+
+/// `text`'s words joined by single spaces (what `split_whitespace` and `join(" ")` give,
+/// without a list of the words in between).
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Text of an HTML fragment without tags and comments, with common entities decoded.

@@ -313,7 +313,7 @@ fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<(Vec<ArticleFil
                 None => (stem.clone(), None),
             };
             let file = read_text(abs, rel, &mut d)
-                .and_then(|text| front::parse(&text, rel, &mut d))
+                .and_then(|text| front::parse(text, rel, &mut d))
                 .map(|(front, body, body_line)| ArticleFile { path: rel.clone(), slug, at, front, body, body_line });
             (file, d)
         })

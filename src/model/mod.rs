@@ -99,8 +99,10 @@ pub struct Page {
 pub struct VersionView {
     pub version: Version,
     pub pages: BTreeMap<ArticleId, Page>,
+    /// The version's tree; empty where [`Site::nav_built`] says it was not made.
     pub nav: NavTree,
-    /// The version's start page (None only when the version has no articles).
+    /// The version's start page (None only when the version has no articles, or its
+    /// tree was not made).
     pub home: Option<ArticleId>,
 }
 
@@ -120,6 +122,58 @@ pub struct Site {
     pub bodies: Vec<Body>,
     pub assets: Vec<AssetFile>,
     pub theme: ThemeFiles,
+    /// For each built version: whether its nav tree and home were made. Always true
+    /// unless the model was built for some versions only ([`build_for`]); elsewhere
+    /// the view's tree is empty and its home `None`.
+    pub nav_built: Vec<bool>,
+    /// Slug lookups for the questions asked once per page and version.
+    index: Index,
+}
+
+/// Which article a slug names, and in which built versions each article exists, with
+/// hashed lookups: the version menu asks this for every page in every version. Derived
+/// from [`Site::articles`], [`Site::aliases`] and the articles' presence, none of which
+/// changes once the model is built (`serve` only swaps bodies; it models anew for the
+/// rest).
+#[derive(Debug, Clone, Default)]
+struct Index {
+    /// Article slug -> its position in `Site::articles` (slug order).
+    slot: HashMap<ArticleId, usize>,
+    /// Position -> slug.
+    ids: Vec<ArticleId>,
+    /// Position x built version -> whether the article exists there.
+    present: Vec<bool>,
+    versions: usize,
+    /// Alias (valid, from `Site::aliases`) -> position of its article.
+    alias: HashMap<String, usize>,
+    /// Position -> positions of the articles among its `aliases`, in that order.
+    older: Vec<Vec<usize>>,
+}
+
+impl Index {
+    fn new(articles: &BTreeMap<ArticleId, Article>, aliases: &BTreeMap<String, ArticleId>, versions: usize) -> Index {
+        let slot: HashMap<ArticleId, usize> = articles.keys().enumerate().map(|(i, id)| (id.clone(), i)).collect();
+        let mut present = Vec::with_capacity(articles.len() * versions);
+        for a in articles.values() {
+            present.extend((0..versions).map(|vi| a.presence.get(vi).copied().unwrap_or(false)));
+        }
+        Index {
+            ids: articles.keys().cloned().collect(),
+            present,
+            versions,
+            alias: aliases.iter().map(|(k, id)| (k.clone(), slot[id])).collect(),
+            older: articles
+                .values()
+                .map(|a| a.aliases.iter().filter_map(|old| slot.get(old.as_str()).copied()).collect())
+                .collect(),
+            slot,
+        }
+    }
+
+    /// The article at `pos` if it exists in built version `vi`.
+    fn in_version(&self, pos: usize, vi: usize) -> Option<&ArticleId> {
+        self.present[pos * self.versions + vi].then(|| &self.ids[pos])
+    }
 }
 
 impl Site {
@@ -146,29 +200,30 @@ impl Site {
     /// The article a link to `slug` reaches in built version `vi`: the article with that
     /// slug if it exists there, else the article that has `slug` as an alias.
     pub fn resolve_in(&self, slug: &str, vi: usize) -> Option<&ArticleId> {
-        let view = &self.views[vi];
-        if let Some((id, _)) = view.pages.get_key_value(slug) {
-            return Some(id);
+        assert!(vi < self.views.len(), "version {vi} is not built");
+        let ix = &self.index;
+        if let Some(&pos) = ix.slot.get(slug) {
+            if let Some(id) = ix.in_version(pos, vi) {
+                return Some(id);
+            }
         }
-        let target = self.aliases.get(slug)?;
-        view.pages.get_key_value(target).map(|(id, _)| id)
+        ix.in_version(*ix.alias.get(slug)?, vi)
     }
 
     /// The page that stands for article `id` in built version `vi`, following renames
     /// both ways: the article itself, its successor (an article with `id` among its
     /// aliases), or a predecessor (one of its aliases that was an article there).
     pub fn counterpart_in(&self, id: &ArticleId, vi: usize) -> Option<&ArticleId> {
-        let view = &self.views[vi];
-        if let Some((k, _)) = view.pages.get_key_value(id) {
-            return Some(k);
+        assert!(vi < self.views.len(), "version {vi} is not built");
+        let ix = &self.index;
+        let pos = ix.slot.get(id.as_str()).copied();
+        if let Some(found) = pos.and_then(|p| ix.in_version(p, vi)) {
+            return Some(found);
         }
-        if let Some(succ) = self.aliases.get(id.as_str()) {
-            if let Some((k, _)) = view.pages.get_key_value(succ) {
-                return Some(k);
-            }
+        if let Some(found) = ix.alias.get(id.as_str()).and_then(|&succ| ix.in_version(succ, vi)) {
+            return Some(found);
         }
-        let article = self.articles.get(id)?;
-        article.aliases.iter().find_map(|a| view.pages.get_key_value(a.as_str()).map(|(k, _)| k))
+        ix.older[pos?].iter().find_map(|&old| ix.in_version(old, vi))
     }
 
     /// "17.1..24.3" style text for the built versions in which `presence` is true.
@@ -247,8 +302,18 @@ impl PerVersion {
     }
 }
 
-/// Builds the model; problems go into `diags`.
+/// Builds the model of every version; problems go into `diags`.
 pub fn build(source: Source, diags: &mut Diagnostics) -> Site {
+    build_for(source, &[], diags)
+}
+
+/// Builds the model for writing the built versions named in `focus` (every version when
+/// `focus` is empty; names that are not built versions are ignored). Pages, bodies and
+/// problems are those of [`build`]: every version is resolved and validated, since
+/// version menus, "Changed in" lists and messages look into all of them. Nav trees and
+/// homes are made only for the focus versions and the version before each (its
+/// what-changed page compares the two trees); see [`Site::nav_built`].
+pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -> Site {
     let Source { root, config, versions: vfiles, articles: files, assets, theme } = source;
     let versions = build_versions(&vfiles, diags);
     let known: HashMap<&str, &Version> = versions.iter().map(|v| (v.id.as_str(), v)).collect();
@@ -285,10 +350,13 @@ pub fn build(source: Source, diags: &mut Diagnostics) -> Site {
         }
     }
 
-    // Only-blocks, parsed once per file.
+    // Only-blocks, parsed once per file (in parallel: files are independent), reported
+    // in file order.
+    let parsed: Vec<Result<only::OnlyBlocks, Vec<only::OnlyError>>> =
+        files.par_iter().map(|f| only::parse(&f.body)).collect();
     let mut blocks: Vec<Option<only::OnlyBlocks>> = Vec::with_capacity(files.len());
-    for f in &files {
-        match only::parse(&f.body) {
+    for (f, parsed) in files.iter().zip(parsed) {
+        match parsed {
             Ok(b) => {
                 for blk in &b.blocks {
                     for v in [&blk.range.from, &blk.range.to].into_iter().flatten() {
@@ -321,14 +389,26 @@ pub fn build(source: Source, diags: &mut Diagnostics) -> Site {
 
     // Positions in the ordered version list, computed once so resolving 30 versions of
     // thousands of articles compares integers, not version names.
+    // Names of known versions are looked up (comparing version names parses them);
+    // others (already reported) are placed by comparison.
     let all_ids: Vec<&VersionId> = versions.iter().map(|v| &v.id).collect();
-    let below = |name: &str| {
-        let v = VersionId::new(name);
-        all_ids.partition_point(|x| **x < v)
+    let mut known_pos: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (i, id) in all_ids.iter().enumerate() {
+        known_pos.entry(id.as_str()).and_modify(|e| e.1 = i + 1).or_insert((i, i + 1));
+    }
+    let below = |name: &str| match known_pos.get(name) {
+        Some(&(first, _)) => first,
+        None => {
+            let v = VersionId::new(name);
+            all_ids.partition_point(|x| **x < v)
+        }
     };
-    let up_to = |name: &str| {
-        let v = VersionId::new(name);
-        all_ids.partition_point(|x| **x <= v)
+    let up_to = |name: &str| match known_pos.get(name) {
+        Some(&(_, after)) => after,
+        None => {
+            let v = VersionId::new(name);
+            all_ids.partition_point(|x| **x <= v)
+        }
     };
     let built_pos: Vec<usize> =
         built.iter().map(|b| all_ids.iter().position(|x| **x == b.id).expect("built versions are versions")).collect();
@@ -349,79 +429,81 @@ pub fn build(source: Source, diags: &mut Diagnostics) -> Site {
             None => Vec::new(),
         })
         .collect();
-    let bounds: Vec<(usize, usize)> = articles
+
+    // Resolve every article in every version. Articles are independent (a body belongs
+    // to one file, a file to one article), so this runs in parallel per article.
+    let mut resolved: Vec<Resolved> = articles
         .values()
+        .collect::<Vec<_>>()
+        .par_iter()
         .map(|a| {
-            (
+            let bounds = (
                 a.since.as_ref().map(|s| below(s.as_str())).unwrap_or(0),
                 a.until.as_ref().map(|u| up_to(u.as_str())).unwrap_or(all_ids.len()),
-            )
+            );
+            resolve_article(a, bounds, &built_pos, &files, &file_start, &blocks, &block_ranges)
         })
         .collect();
-
-    // Resolve every version.
+    // Bodies are numbered as they are first met going through the versions, oldest first,
+    // and their articles in slug order.
+    let mut local: Vec<Vec<Option<Body>>> =
+        resolved.iter_mut().map(|r| std::mem::take(&mut r.bodies).into_iter().map(Some).collect()).collect();
+    let mut numbers: Vec<Vec<usize>> = local.iter().map(|l| vec![usize::MAX; l.len()]).collect();
     let mut bodies: Vec<Body> = Vec::new();
-    let mut body_ids: HashMap<(usize, Vec<bool>), usize> = HashMap::new();
-    let mut views = Vec::with_capacity(built.len());
-    for (vi, v) in built.iter().enumerate() {
-        let p = built_pos[vi];
-        let mut pages = BTreeMap::new();
-        for (a, &(lo, hi)) in articles.values_mut().zip(&bounds) {
-            if p < lo || p >= hi {
-                continue;
+    for vi in 0..built.len() {
+        for (ai, r) in resolved.iter().enumerate() {
+            let Some((_, lb)) = r.pages[vi] else { continue };
+            if numbers[ai][lb] == usize::MAX {
+                numbers[ai][lb] = bodies.len();
+                bodies.push(local[ai][lb].take().expect("each body is numbered once"));
             }
-            let mut chosen = None;
-            for &fi in &a.files {
-                if file_start[fi] <= p {
-                    chosen = Some(fi);
-                } else {
-                    break;
-                }
-            }
-            let Some(fi) = chosen else { continue };
-            let f = &files[fi];
-            if f.front.removed {
-                continue;
-            }
-            a.presence[vi] = true;
-            let active: Vec<bool> = block_ranges[fi].iter().map(|&(from, to)| from <= p && p < to).collect();
-            let key = (fi, active);
-            let body = match body_ids.get(&key) {
-                Some(&id) => id,
-                None => {
-                    let (text, line_map) = match &blocks[fi] {
-                        Some(b) => {
-                            let (text, map) = b.resolve(&f.body, &key.1);
-                            (text, map.into_iter().map(|l| f.body_line + l).collect())
-                        }
-                        // Broken only-blocks were reported; the raw text stands in.
-                        None => (f.body.clone(), line_map(&f.body, f.body_line)),
-                    };
-                    bodies.push(Body { file: fi, text, line_map });
-                    body_ids.insert(key, bodies.len() - 1);
-                    bodies.len() - 1
-                }
-            };
-            pages.insert(a.id.clone(), page_of(a, fi, f, body));
         }
-        views.push(VersionView { version: (*v).clone(), pages, nav: NavTree::default(), home: None });
+    }
+    // Each version's pages, in parallel (slug order, so the maps are built from sorted
+    // input).
+    let mut views: Vec<VersionView> = built
+        .par_iter()
+        .enumerate()
+        .map(|(vi, v)| {
+            let pages: BTreeMap<ArticleId, Page> = articles
+                .values()
+                .zip(&resolved)
+                .zip(&numbers)
+                .filter_map(|((a, r), n)| {
+                    let (fi, lb) = r.pages[vi]?;
+                    Some((a.id.clone(), page_of(a, fi, &files[fi], n[lb])))
+                })
+                .collect();
+            VersionView { version: (*v).clone(), pages, nav: NavTree::default(), home: None }
+        })
+        .collect();
+    for (a, r) in articles.values_mut().zip(&mut resolved) {
+        a.presence = std::mem::take(&mut r.presence);
     }
 
     let aliases = build_aliases(&articles, &files, &built_ids, diags);
-    // Each version's tree is independent of the others: build them in parallel.
-    let trees: Vec<(NavTree, PerVersion)> = views
-        .par_iter()
-        .enumerate()
-        .map(|(vi, view)| {
+
+    // Parents are checked in every version; trees are made where they are needed.
+    let nav_built: Vec<bool> = (0..built.len())
+        .map(|vi| focus.is_empty() || built[vi..].iter().take(2).any(|v| focus.contains(&v.id)))
+        .collect();
+    let input = nav::Input::new(&articles, &aliases, &files);
+    let trees: Vec<(Option<NavTree>, PerVersion)> = (0..built.len())
+        .into_par_iter()
+        .map(|vi| {
             let mut per = PerVersion::default();
-            let tree = nav::build(view, vi, &articles, &aliases, &files, &mut per, &built_ids);
+            let chosen: Vec<Option<usize>> = resolved.iter().map(|r| r.pages[vi].map(|(fi, _)| fi)).collect();
+            let parents = input.parents(vi, &chosen, &mut per, &built_ids);
+            let tree = nav_built[vi].then(|| input.tree(&chosen, parents));
             (tree, per)
         })
         .collect();
     let mut per = PerVersion::default();
     for (view, (tree, p)) in views.iter_mut().zip(trees) {
-        view.nav = tree;
-        view.home = choose_home(&config, view);
+        if let Some(tree) = tree {
+            view.nav = tree;
+            view.home = choose_home(&config, view);
+        }
         per.merge(p);
     }
     per.finish(&built_ids, diags);
@@ -431,7 +513,74 @@ pub fn build(source: Source, diags: &mut Diagnostics) -> Site {
         }
     }
 
-    Site { config, root, versions, views, files, articles, aliases, bodies, assets, theme }
+    let index = Index::new(&articles, &aliases, built.len());
+    Site { config, root, versions, views, files, articles, aliases, bodies, assets, theme, nav_built, index }
+}
+
+/// One article resolved in every built version.
+struct Resolved {
+    /// For each built version: whether the article exists there.
+    presence: Vec<bool>,
+    /// For each built version: the file that applies and the body (index into `bodies`).
+    pages: Vec<Option<(usize, usize)>>,
+    /// The article's distinct resolved sources.
+    bodies: Vec<Body>,
+}
+
+/// Resolves article `a` in every built version (`built_pos`: their positions among all
+/// versions): the revision that applies, and its text after only-blocks, one [`Body`]
+/// per distinct (file, active blocks). `bounds` are the positions from `since` up to
+/// (not including) the one after `until`.
+fn resolve_article(
+    a: &Article,
+    (lo, hi): (usize, usize),
+    built_pos: &[usize],
+    files: &[ArticleFile],
+    file_start: &[usize],
+    blocks: &[Option<only::OnlyBlocks>],
+    block_ranges: &[Vec<(usize, usize)>],
+) -> Resolved {
+    let n = built_pos.len();
+    let mut r = Resolved { presence: vec![false; n], pages: vec![None; n], bodies: Vec::new() };
+    let mut keys: Vec<(usize, Vec<bool>)> = Vec::new();
+    for (vi, &p) in built_pos.iter().enumerate() {
+        if p < lo || p >= hi {
+            continue;
+        }
+        let mut chosen = None;
+        for &fi in &a.files {
+            if file_start[fi] <= p {
+                chosen = Some(fi);
+            } else {
+                break;
+            }
+        }
+        let Some(fi) = chosen else { continue };
+        let f = &files[fi];
+        if f.front.removed {
+            continue;
+        }
+        r.presence[vi] = true;
+        let active: Vec<bool> = block_ranges[fi].iter().map(|&(from, to)| from <= p && p < to).collect();
+        let body = match keys.iter().position(|(kf, ka)| *kf == fi && *ka == active) {
+            Some(k) => k,
+            None => {
+                let (text, line_map) = match &blocks[fi] {
+                    Some(b) => {
+                        let (text, map) = b.resolve(&f.body, &active);
+                        (text, map.into_iter().map(|l| f.body_line + l).collect())
+                    }
+                    // Broken only-blocks were reported; the raw text stands in.
+                    None => (f.body.clone(), line_map(&f.body, f.body_line)),
+                };
+                r.bodies.push(Body { file: fi, text, line_map });
+                keys.push((fi, active));
+                keys.len() - 1
+            }
+        };
+        r.pages[vi] = Some((fi, body));
+    }
+    r
 }
 
 fn line_map(body: &str, first: u32) -> Vec<u32> {
@@ -749,5 +898,63 @@ mod tests {
         assert_eq!(describe_ranges(&refs, &[false, true, true, true]), "1.1..3.0");
         assert_eq!(describe_ranges(&refs, &[true, false, true, false]), "1.0, 2.0");
         assert_eq!(describe_ranges(&refs, &[false; 4]), "no version");
+    }
+
+    fn source(files: &[(&str, &str)]) -> (tempfile::TempDir, Source) {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let mut diags = Diagnostics::new();
+        let source = crate::load::site(dir.path(), &mut diags).unwrap();
+        assert!(!diags.has_errors(), "{:?}", diags.sorted());
+        (dir, source)
+    }
+
+    #[test]
+    fn a_focused_model_has_every_page_and_only_the_trees_it_needs() {
+        let (_dir, src) = source(&[
+            ("versions/1.yaml", ""),
+            ("versions/2.yaml", ""),
+            ("versions/3.yaml", ""),
+            ("versions/4.yaml", ""),
+            ("articles/home.md", "---\ntitle: Home\n---\n<!-- only 2..3 -->\nx\n<!-- /only -->\n"),
+            ("articles/old.md", "---\ntitle: Old\nparent: home\nuntil: \"2\"\n---\nsame\n"),
+            ("articles/new.md", "---\ntitle: New\nparent: home\nsince: \"3\"\naliases: [old]\n---\nsame\n"),
+        ]);
+        let mut d1 = Diagnostics::new();
+        let full = build(src.clone(), &mut d1);
+        let mut d2 = Diagnostics::new();
+        let part = build_for(src, &[VersionId::new("3")], &mut d2);
+        assert_eq!(d1.sorted(), d2.sorted());
+        assert_eq!(full.nav_built, [true; 4]);
+        assert_eq!(part.nav_built, [false, true, true, false]);
+        assert!(part.views[0].nav.order.is_empty() && part.views[0].home.is_none());
+        assert_eq!(part.views[2].nav.order, full.views[2].nav.order);
+        assert_eq!(part.views[1].nav.parent, full.views[1].nav.parent);
+        assert_eq!(part.views[2].home, full.views[2].home);
+        assert_eq!(full.bodies.len(), 4);
+        for (a, b) in full.bodies.iter().zip(&part.bodies) {
+            assert_eq!((a.file, &a.text, &a.line_map), (b.file, &b.text, &b.line_map));
+        }
+        for (a, b) in full.views.iter().zip(&part.views) {
+            let ka: Vec<_> = a.pages.values().map(|p| (&p.id, p.file, p.body, &p.title)).collect();
+            let kb: Vec<_> = b.pages.values().map(|p| (&p.id, p.file, p.body, &p.title)).collect();
+            assert_eq!(ka, kb);
+        }
+        // Renames both ways, aliases, and versions where neither exists.
+        let (old, new) = (ArticleId::new("old"), ArticleId::new("new"));
+        let there =
+            |id: &ArticleId| (0..4).map(|vi| part.counterpart_in(id, vi).map(|x| x.to_string())).collect::<Vec<_>>();
+        let names = |v: [&str; 4]| v.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+        assert_eq!(there(&old), names(["old", "old", "new", "new"]));
+        assert_eq!(there(&new), names(["old", "old", "new", "new"]));
+        assert_eq!(part.resolve_in("old", 0).map(|x| x.as_str()), Some("old"));
+        assert_eq!(part.resolve_in("old", 3).map(|x| x.as_str()), Some("new"));
+        assert_eq!(part.resolve_in("new", 0), None);
+        assert_eq!(part.resolve_in("nothing", 0), None);
+        assert_eq!(part.counterpart_in(&ArticleId::new("nothing"), 0), None);
     }
 }

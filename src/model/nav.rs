@@ -1,8 +1,11 @@
 //! The nav tree of one version, from `parent` and `order`.
+//!
+//! Parents are resolved once per article file and checked in every version by article
+//! position; a version's tree (with its slugs) is made only where it is needed.
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Article, ArticleId, PerVersion, VersionId, VersionView};
+use super::{Article, ArticleId, PerVersion, VersionId};
 use crate::load::ArticleFile;
 
 /// The tree of one version: roots and children sorted by (order, title, slug), and the
@@ -57,98 +60,152 @@ impl NavTree {
     }
 }
 
-/// Builds the tree of `view` (built version number `vi`); problems go into `per`.
-pub fn build(
-    view: &VersionView,
-    vi: usize,
-    articles: &BTreeMap<ArticleId, Article>,
-    aliases: &BTreeMap<String, ArticleId>,
-    files: &[ArticleFile],
-    per: &mut PerVersion,
-    built_ids: &[&VersionId],
-) -> NavTree {
-    let mut parent: HashMap<ArticleId, ArticleId> = HashMap::new();
-    for page in view.pages.values() {
-        let Some(p) = &page.parent else { continue };
-        let f = &files[page.file];
-        let line = Some(f.front.line_of("parent"));
-        let target = if articles.contains_key(p) { Some(p.clone()) } else { aliases.get(p.as_str()).cloned() };
-        match target {
-            None => per.error(f.path.clone(), line, vi, format!("unknown parent '{p}': no article has that slug")),
-            Some(t) if t == page.id => per.error(f.path.clone(), line, vi, format!("'{}' is its own parent", page.id)),
-            Some(t) if !view.pages.contains_key(&t) => {
-                let a = &articles[&t];
-                let ids: Vec<&VersionId> = built_ids.to_vec();
-                per.error(
-                    f.path.clone(),
-                    line,
-                    vi,
-                    format!(
-                        "parent '{t}' is not in this version (it exists in {})",
-                        super::describe_ranges(&ids, &a.presence)
-                    ),
-                );
-            }
-            Some(t) => {
-                parent.insert(page.id.clone(), t);
-            }
-        }
+/// What every version's tree is made from, worked out once for the whole manual: each
+/// article file's parent as an article position (slug order), and its page's sort key.
+/// Versions then check and link positions, not slugs.
+pub(super) struct Input<'a> {
+    articles: Vec<&'a Article>,
+    files: &'a [ArticleFile],
+    /// Per file: `None` for the top level, `Some(None)` for an unknown parent, else the
+    /// parent's position (through aliases).
+    parent: Vec<Option<Option<usize>>>,
+    /// Per file: the page's title in lower case (the tree sorts by it).
+    lower: Vec<String>,
+}
+
+/// No parent.
+const NONE: usize = usize::MAX;
+
+impl<'a> Input<'a> {
+    pub(super) fn new(
+        articles: &'a BTreeMap<ArticleId, Article>,
+        aliases: &BTreeMap<String, ArticleId>,
+        files: &'a [ArticleFile],
+    ) -> Input<'a> {
+        let slot: HashMap<&str, usize> = articles.keys().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        let parent = files
+            .iter()
+            .map(|f| {
+                let p = f.front.parent.as_deref()?;
+                let target = slot.get(p).or_else(|| aliases.get(p).and_then(|t| slot.get(t.as_str())));
+                Some(target.copied())
+            })
+            .collect();
+        let lower = files.iter().map(|f| f.front.title.as_deref().unwrap_or("").to_lowercase()).collect();
+        Input { articles: articles.values().collect(), files, parent, lower }
     }
 
-    // Break cycles deterministically: report each page on a cycle, then detach the
-    // cycle's smallest slug from its parent.
-    let ids: Vec<&ArticleId> = view.pages.keys().collect();
-    for start in ids {
-        let mut chain: Vec<ArticleId> = vec![start.clone()];
-        let mut cur = parent.get(start).cloned();
-        while let Some(c) = cur {
-            if let Some(pos) = chain.iter().position(|x| *x == c) {
-                let cycle: Vec<ArticleId> = chain[pos..].to_vec();
-                let mut text: Vec<String> = cycle.iter().map(|a| a.to_string()).collect();
-                text.push(cycle[0].to_string());
-                for member in &cycle {
-                    let f = &files[view.pages[member].file];
+    /// Checks the parents of built version `vi`, whose pages come from `chosen` (per
+    /// article position, the file that applies there); problems go into `per`. Returns
+    /// each position's parent ([`NONE`] for the top level and absent pages), with every
+    /// cycle broken.
+    pub(super) fn parents(
+        &self,
+        vi: usize,
+        chosen: &[Option<usize>],
+        per: &mut PerVersion,
+        built_ids: &[&VersionId],
+    ) -> Vec<usize> {
+        let mut parent = vec![NONE; chosen.len()];
+        let line = |f: &ArticleFile| Some(f.front.line_of("parent"));
+        for (pos, fi) in chosen.iter().enumerate() {
+            let Some(fi) = *fi else { continue };
+            let Some(target) = self.parent[fi] else { continue };
+            let f = &self.files[fi];
+            match target {
+                None => {
+                    let p = f.front.parent.as_deref().unwrap_or("");
+                    per.error(f.path.clone(), line(f), vi, format!("unknown parent '{p}': no article has that slug"))
+                }
+                Some(t) if t == pos => {
+                    per.error(f.path.clone(), line(f), vi, format!("'{}' is its own parent", self.articles[pos].id))
+                }
+                Some(t) if chosen[t].is_none() => {
+                    let a = self.articles[t];
                     per.error(
                         f.path.clone(),
-                        Some(f.front.line_of("parent")),
+                        line(f),
                         vi,
-                        format!("parent cycle: {}", text.join(" -> ")),
+                        format!(
+                            "parent '{}' is not in this version (it exists in {})",
+                            a.id,
+                            super::describe_ranges(built_ids, &a.presence)
+                        ),
                     );
                 }
-                let smallest = cycle.iter().min().expect("a cycle has members").clone();
-                parent.remove(&smallest);
-                break;
+                Some(t) => parent[pos] = t,
             }
-            chain.push(c.clone());
-            cur = parent.get(&c).cloned();
         }
+
+        // Break cycles deterministically: report each page on a cycle, then detach the
+        // cycle's smallest slug (smallest position) from its parent.
+        let mut chain: Vec<usize> = Vec::new();
+        for start in (0..chosen.len()).filter(|&p| chosen[p].is_some()) {
+            chain.clear();
+            chain.push(start);
+            let mut cur = parent[start];
+            while cur != NONE {
+                if let Some(at) = chain.iter().position(|&x| x == cur) {
+                    let cycle = &chain[at..];
+                    let mut text: Vec<&str> = cycle.iter().map(|&p| self.articles[p].id.as_str()).collect();
+                    text.push(self.articles[cycle[0]].id.as_str());
+                    let text = text.join(" -> ");
+                    for &member in cycle {
+                        let f = &self.files[chosen[member].expect("cycle members are pages")];
+                        per.error(f.path.clone(), line(f), vi, format!("parent cycle: {text}"));
+                    }
+                    let smallest = *cycle.iter().min().expect("a cycle has members");
+                    parent[smallest] = NONE;
+                    break;
+                }
+                chain.push(cur);
+                cur = parent[cur];
+            }
+        }
+        parent
     }
 
-    let sort_key = |id: &ArticleId| {
-        let p = &view.pages[id];
-        (p.order.is_none(), p.order.unwrap_or(0), p.title.to_lowercase(), id.clone())
-    };
-    let mut children: HashMap<ArticleId, Vec<ArticleId>> = HashMap::new();
-    let mut roots = Vec::new();
-    for id in view.pages.keys() {
-        match parent.get(id) {
-            Some(p) => children.entry(p.clone()).or_default().push(id.clone()),
-            None => roots.push(id.clone()),
+    /// The tree of a version from its pages' files (`chosen`) and checked `parent`s.
+    pub(super) fn tree(&self, chosen: &[Option<usize>], parent: Vec<usize>) -> NavTree {
+        // Siblings sort by order (pages without one last), title, slug.
+        let key = |pos: usize| {
+            let fi = chosen[pos].expect("tree nodes are pages");
+            let order = self.files[fi].front.order;
+            (order.is_none(), order.unwrap_or(0), self.lower[fi].as_str(), pos)
+        };
+        let mut kids: Vec<Vec<usize>> = vec![Vec::new(); chosen.len()];
+        let mut roots: Vec<usize> = Vec::new();
+        for pos in (0..chosen.len()).filter(|&p| chosen[p].is_some()) {
+            match parent[pos] {
+                NONE => roots.push(pos),
+                p => kids[p].push(pos),
+            }
         }
-    }
-    roots.sort_by_cached_key(sort_key);
-    for list in children.values_mut() {
-        list.sort_by_cached_key(sort_key);
-    }
+        roots.sort_unstable_by(|a, b| key(*a).cmp(&key(*b)));
+        for list in &mut kids {
+            list.sort_unstable_by(|a, b| key(*a).cmp(&key(*b)));
+        }
 
-    let mut order = Vec::with_capacity(view.pages.len());
-    let mut stack: Vec<&ArticleId> = roots.iter().rev().collect();
-    while let Some(id) = stack.pop() {
-        order.push(id.clone());
-        if let Some(kids) = children.get(id) {
-            stack.extend(kids.iter().rev());
+        let mut order: Vec<usize> = Vec::with_capacity(chosen.len());
+        let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
+        while let Some(pos) = stack.pop() {
+            order.push(pos);
+            stack.extend(kids[pos].iter().rev());
+        }
+
+        let id = |pos: usize| self.articles[pos].id.clone();
+        let ids = |list: &[usize]| list.iter().map(|&p| id(p)).collect::<Vec<_>>();
+        NavTree {
+            roots: ids(&roots),
+            children: kids
+                .iter()
+                .enumerate()
+                .filter(|(_, list)| !list.is_empty())
+                .map(|(pos, list)| (id(pos), ids(list)))
+                .collect(),
+            parent: parent.iter().enumerate().filter(|(_, &p)| p != NONE).map(|(pos, &p)| (id(pos), id(p))).collect(),
+            position: order.iter().enumerate().map(|(i, &pos)| (id(pos), i)).collect(),
+            order: ids(&order),
         }
     }
-    let position = order.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
-    NavTree { roots, children, parent, order, position }
 }

@@ -38,6 +38,10 @@ pub struct OnlyBlocks {
     /// For each line, the innermost block it lies in (markers excluded).
     owner: Vec<Option<usize>>,
     kinds: Vec<LineKind>,
+    /// Byte offset of each line in the body, and the body's length: resolving copies
+    /// runs of lines without looking for line ends again.
+    starts: Vec<usize>,
+    len: usize,
 }
 
 /// A problem in a body's only-blocks: a 0-based body line and a message.
@@ -55,6 +59,24 @@ fn fence_of(line: &str) -> Option<(char, usize)> {
     }
     let n = t.chars().take_while(|&x| x == c).count();
     (n >= 3).then_some((c, n))
+}
+
+/// Whether `line` is surely neither a fence nor a marker: indented code, blank, or its
+/// first character after at most three spaces is an ASCII character that starts neither
+/// (most lines; the full checks below decide the rest).
+fn plain(line: &str) -> bool {
+    let b = line.as_bytes();
+    let indent = b.iter().take(4).take_while(|&&c| c == b' ').count();
+    match b.get(indent) {
+        _ if indent > 3 => true,
+        None => true,
+        Some(&c) => c.is_ascii() && !c.is_ascii_whitespace() && !matches!(c, b'`' | b'~' | b'<'),
+    }
+}
+
+/// The number of `\n` in `s`, counted with byte-wide sums the compiler vectorizes.
+fn count_newlines(s: &str) -> usize {
+    s.as_bytes().chunks(255).map(|c| c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')) as usize).sum()
 }
 
 /// What a line says as a marker: `Some(Ok(Some(range)))` opens, `Some(Ok(None))` closes,
@@ -122,11 +144,34 @@ fn marker(line: &str) -> Option<Result<Option<RangeText>, String>> {
 /// Finds the only-blocks of a body. All problems are returned, not only the first.
 pub fn parse(body: &str) -> Result<OnlyBlocks, Vec<OnlyError>> {
     let mut out = OnlyBlocks::default();
+    // Every marker is an HTML comment: without one, there is nothing to find (and
+    // `resolve` keeps every line).
+    if !body.contains("<!--") {
+        return Ok(out);
+    }
+    out.len = body.len();
     let mut errors = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut fence: Option<(char, usize)> = None;
-    for (i, line) in body.lines().enumerate() {
+    let mut offset = 0;
+    // The lines of `str::lines`, with where each starts.
+    let lines = body.split_inclusive('\n').map(|piece| {
+        let start = offset;
+        offset += piece.len();
+        let line = match piece.strip_suffix('\n') {
+            Some(l) => l.strip_suffix('\r').unwrap_or(l),
+            None => piece,
+        };
+        (start, line)
+    });
+    for (i, (start, line)) in lines.enumerate() {
+        out.starts.push(start);
         let owner = stack.last().copied();
+        if plain(line) {
+            out.kinds.push(LineKind::Text);
+            out.owner.push(owner);
+            continue;
+        }
         if let Some((c, n)) = fence {
             if let Some((c2, n2)) = fence_of(line) {
                 if c2 == c && n2 >= n && line.trim().chars().all(|x| x == c) {
@@ -195,6 +240,15 @@ impl OnlyBlocks {
     /// line the 0-based body line it came from. `active[i]` says whether block `i`'s own
     /// range contains the version; nested blocks also need their parents active.
     pub fn resolve(&self, body: &str, active: &[bool]) -> (String, Vec<u32>) {
+        if self.blocks.is_empty() {
+            // Every line stays.
+            let mut lines = count_newlines(body);
+            if !body.is_empty() && !body.ends_with('\n') {
+                lines += 1;
+            }
+            return (body.to_string(), (0..lines as u32).collect());
+        }
+        assert_eq!(body.len(), self.len, "resolve takes the body that was parsed");
         let mut text = String::with_capacity(body.len());
         let mut map = Vec::new();
         let visible = |mut b: Option<usize>| {
@@ -206,15 +260,18 @@ impl OnlyBlocks {
             }
             true
         };
-        for (i, line) in body.split_inclusive('\n').enumerate() {
-            let kind = self.kinds.get(i).copied().unwrap_or(LineKind::Text);
-            if kind != LineKind::Text {
-                continue;
-            }
-            if visible(self.owner.get(i).copied().flatten()) {
-                text.push_str(line);
+        // Runs of visible lines are copied at once.
+        let mut run: Option<usize> = None;
+        for (i, (&kind, &owner)) in self.kinds.iter().zip(&self.owner).enumerate() {
+            if kind == LineKind::Text && visible(owner) {
+                run.get_or_insert(self.starts[i]);
                 map.push(i as u32);
+            } else if let Some(from) = run.take() {
+                text.push_str(&body[from..self.starts[i]]);
             }
+        }
+        if let Some(from) = run {
+            text.push_str(&body[from..]);
         }
         (text, map)
     }
@@ -226,6 +283,50 @@ mod tests {
 
     fn resolve(body: &str, active: &[bool]) -> String {
         parse(body).unwrap().resolve(body, active).0
+    }
+
+    /// Resolves line by line, as folio did before runs of lines were copied at once.
+    fn line_by_line(b: &OnlyBlocks, body: &str, active: &[bool]) -> (String, Vec<u32>) {
+        let (mut text, mut map) = (String::new(), Vec::new());
+        for (i, line) in body.split_inclusive('\n').enumerate() {
+            if b.kinds.get(i).copied().unwrap_or(LineKind::Text) != LineKind::Text {
+                continue;
+            }
+            let mut owner = b.owner.get(i).copied().flatten();
+            let mut visible = true;
+            while let Some(o) = owner {
+                visible &= active[o];
+                owner = b.blocks[o].parent;
+            }
+            if visible {
+                text.push_str(line);
+                map.push(i as u32);
+            }
+        }
+        (text, map)
+    }
+
+    #[test]
+    fn runs_of_lines_resolve_as_line_by_line() {
+        let bodies = [
+            "",
+            "\n",
+            "plain\ntext without markers",
+            "a\r\nb\r\n<!-- only 1.. -->\r\nc\r\n<!-- /only -->\r\nd",
+            "<!-- only 1.. -->\nx\n<!-- only ..2 -->\ny\n<!-- /only -->\nz\n<!-- /only -->\nlast",
+            "<!-- not a marker -->\n```\n<!-- only 9 -->\n```\n<!-- only 2 -->\n\n\n<!-- /only -->\nend\r",
+            "    <!-- only 1 -->\nindented\n<!-- only 1 -->\n<!-- /only -->\n",
+        ];
+        for body in bodies {
+            let b = parse(body).unwrap();
+            for mask in 0..4u32 {
+                let active: Vec<bool> = (0..b.blocks.len()).map(|i| mask & (1 << (i % 2)) != 0).collect();
+                assert_eq!(b.resolve(body, &active), line_by_line(&b, body, &active), "{body:?} {active:?}");
+            }
+        }
+        assert!(parse("no comment here\n").unwrap().kinds.is_empty());
+        // A tab after the indent is trimmed like any other white space.
+        assert_eq!(parse("x <!--\n  \t<!-- only 1 -->\ny\n\t<!-- /only -->\n").unwrap().blocks.len(), 1);
     }
 
     #[test]
