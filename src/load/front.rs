@@ -101,11 +101,7 @@ pub fn parse(text: String, rel: &Path, diags: &mut Diagnostics) -> Option<(Front
         diags.error(Location::line(rel, 1), "front matter is empty: 'title' is required");
         return None;
     }
-    let parsed = match simple(yaml) {
-        Some(f) => Ok(f),
-        None => serde_yaml::from_str(&quote_article_versions(yaml)),
-    };
-    let mut front: FrontMatter = match parsed {
+    let mut front: FrontMatter = match serde_yaml::from_str(&quote_article_versions(yaml)) {
         Ok(f) => f,
         Err(e) => {
             let loc = match e.location() {
@@ -140,133 +136,6 @@ pub fn parse(text: String, rel: &Path, diags: &mut Diagnostics) -> Option<(Front
     let mut body = text;
     body.drain(..start);
     Some((front, body, body_line))
-}
-
-/// Front matter in the plain form nearly every article uses, read without a YAML parser
-/// (which costs more than the rest of loading): each line a known key at the start of
-/// the line, `: `, and a value that YAML reads as this text would be read here: a quoted
-/// string without escapes, a plain string of ordinary characters, a whole number for
-/// `order`, `true` or `false` for `removed`, a version for `since` and `until`, a
-/// one-line `[a, b]` list for `aliases` and `keywords`. `None` for anything else (then
-/// the YAML parser reads it, and reports any problem).
-fn simple(yaml: &str) -> Option<FrontMatter> {
-    let mut f = FrontMatter::default();
-    let mut seen: u8 = 0;
-    for line in yaml.split('\n') {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim_start_matches(' ').is_empty() {
-            continue;
-        }
-        let (key, value) = line.split_once(": ")?;
-        let value = value.trim_matches(' ');
-        let bit = match key {
-            "title" => 1,
-            "parent" => 2,
-            "order" => 4,
-            "since" => 8,
-            "until" => 16,
-            "aliases" => 32,
-            "keywords" => 64,
-            "removed" => 128,
-            _ => return None,
-        };
-        if seen & bit != 0 {
-            return None;
-        }
-        seen |= bit;
-        match key {
-            "title" => f.title = Some(simple_string(value)?),
-            "parent" => f.parent = Some(simple_string(value)?),
-            "since" => f.since = Some(simple_version(value)?),
-            "until" => f.until = Some(simple_version(value)?),
-            "order" => f.order = Some(simple_int(value)?),
-            "removed" => {
-                f.removed = match value {
-                    "true" => true,
-                    "false" => false,
-                    _ => return None,
-                }
-            }
-            "aliases" => f.aliases = Some(simple_list(value)?),
-            _ => f.keywords = simple_list(value)?,
-        }
-    }
-    Some(f)
-}
-
-/// A quoted string without escapes or quotes inside, or a plain string.
-fn simple_string(v: &str) -> Option<String> {
-    for q in ['"', '\''] {
-        if let Some(inner) = v.strip_prefix(q) {
-            let inner = inner.strip_suffix(q)?;
-            return quotable(inner, q).then(|| inner.to_string());
-        }
-    }
-    simple_plain(v, false).then(|| v.to_string())
-}
-
-/// Whether `inner` between quotes `q` is that text to YAML: no quote, escape or
-/// control character (a tab aside) inside.
-fn quotable(inner: &str, q: char) -> bool {
-    !inner.chars().any(|c| c == q || c == '\\' || (c.is_control() && c != '\t'))
-}
-
-/// Whether YAML reads `v` as exactly this text: it starts with a letter, holds only
-/// characters without a meaning in YAML (inside a `[...]` list, no commas or brackets
-/// either), and is no word YAML reads as null or true/false.
-fn simple_plain(v: &str, in_list: bool) -> bool {
-    let ordinary = |c: char| {
-        c.is_alphanumeric()
-            || matches!(c, ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '&' | '+' | '?' | '!' | '=' | '$' | '%' | ';')
-            || (!in_list && c == ',')
-    };
-    let special = ["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
-    v.starts_with(char::is_alphabetic)
-        && v.chars().all(ordinary)
-        && !v.ends_with(' ')
-        && !special.iter().any(|w| v.eq_ignore_ascii_case(w))
-}
-
-/// A version: a string, or digits and dots (which `quote_article_versions` keeps as
-/// text).
-fn simple_version(v: &str) -> Option<String> {
-    if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return Some(v.to_string());
-    }
-    simple_string(v)
-}
-
-/// A whole number in decimal without a sign or leading zeros, or with a minus sign.
-fn simple_int(v: &str) -> Option<i64> {
-    let digits = v.strip_prefix('-').unwrap_or(v);
-    let plain =
-        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
-    if plain && digits.len() <= 18 {
-        v.parse().ok()
-    } else {
-        None
-    }
-}
-
-/// `[a, b]` with plain or double-quoted items (no commas or escapes inside quotes).
-fn simple_list(v: &str) -> Option<Vec<String>> {
-    let inner = v.strip_prefix('[')?.strip_suffix(']')?;
-    if inner.trim_matches(' ').is_empty() {
-        return Some(Vec::new());
-    }
-    inner
-        .split(',')
-        .map(|item| {
-            let item = item.trim_matches(' ');
-            match item.strip_prefix('"') {
-                Some(q) => {
-                    let q = q.strip_suffix('"')?;
-                    quotable(q, '"').then(|| q.to_string())
-                }
-                None => simple_plain(item, true).then(|| item.to_string()),
-            }
-        })
-        .collect()
 }
 
 fn quote_article_versions(yaml: &str) -> String {
@@ -313,64 +182,6 @@ mod tests {
         let msg = d.sorted()[0].to_string();
         assert!(msg.starts_with("a.md:"), "{msg}");
         assert!(msg.contains("invalid front matter"), "{msg}");
-    }
-
-    /// Whether `simple` reads `yaml` (and then, that YAML reads it the same way).
-    fn simple_agrees(yaml: &str) -> bool {
-        let Some(fast) = simple(yaml) else { return false };
-        let slow: FrontMatter = serde_yaml::from_str(&quote_article_versions(yaml))
-            .unwrap_or_else(|e| panic!("{yaml:?}: simple reads it, YAML says {e}"));
-        assert_eq!(fast, slow, "{yaml:?}");
-        true
-    }
-
-    #[test]
-    fn simple_front_matter_reads_as_yaml_does() {
-        for yaml in [
-            "title: \"Vutraxnain That\"\nparent: shopioafter\norder: 360\n",
-            "title: eConnector Firewall\nparent: econnector\norder: 1\nsince: \"17.1\"\nkeywords: [firewall, anti-virus, exception]\n",
-            "title: 'Single'\r\norder: -3\r\nremoved: true\r\n",
-            "title: A\nsince: 13.10\nuntil: 14.2\naliases: [old-one, \"older one\"]\nkeywords: []\n",
-            "title: Notes (draft), v2 & more!\n\nremoved: false\norder: 0\n",
-            "title: \"  padded  \"  \naliases: [ a ,b ]\n",
-            "title: Über Größe\nparent: x.y_z\nsince: v1.0\n",
-            "title: \"\"\n",
-        ] {
-            assert!(simple_agrees(yaml), "{yaml:?} should take the simple path");
-        }
-        // Everything else is left to YAML (which may accept it, or report it).
-        for yaml in [
-            "title: yes\n",
-            "title: Null\n",
-            "title: 2024 plans\n",
-            "title: a: b\n",
-            "title: a # note\n",
-            "title: \"a \\\" b\"\n",
-            "title: 'it''s'\n",
-            "title: x\ntitle: y\n",
-            "title: x\n  continued\n",
-            "title:\n",
-            "title:\tx\n",
-            "  title: x\n",
-            "# comment: x\ntitle: x\n",
-            "order: 007\ntitle: x\n",
-            "order: +7\ntitle: x\n",
-            "order: 99999999999999999999\ntitle: x\n",
-            "order: \"5\"\ntitle: x\n",
-            "removed: yes\ntitle: x\n",
-            "keywords: [a, [b]]\ntitle: x\n",
-            "keywords: [a,]\ntitle: x\n",
-            "keywords:\n  - a\ntitle: x\n",
-            "keywords: [3d]\ntitle: x\n",
-            "keywords: ['a']\ntitle: x\n",
-            "aliases: a\ntitle: x\n",
-            "title: \"a\rb\"\n",
-            "title: x\nunknown: y\n",
-            "title: .NET\n",
-            "title: ~\n",
-        ] {
-            assert!(!simple_agrees(yaml), "{yaml:?} should be left to YAML");
-        }
     }
 
     #[test]
