@@ -12,7 +12,7 @@
 //    $FOLIO_BENCH_DIR/search/site-a<N>-v<V>-s<seed>/.
 // 2. For one version (default: the latest), prints the size of its search files: meta.js
 //    plus term shards (search/t/), fragments (search/f/) separately, and the runtime
-//    (assets/search.*.js), raw and gzip (node's zlib, level 6).
+//    (assets/folio.*.js, the page's one script, search included), raw and gzip (node's zlib, level 6).
 // 3. Picks ~20 queries from that version's own text (folio's fragments): common words,
 //    rare words (in 2-3 pages), mid-frequency words, two-word queries, product terms and
 //    two typos (a mid-frequency word with one letter dropped). For each query, in a fresh
@@ -150,7 +150,7 @@ function sizes(files) {
   }
   return { files: files.length, raw, gz: z, wire: w, largest: big };
 }
-const runtimeFile = readdirSync(path.join(site, 'assets')).find((f) => /^search\..*\.js$/.test(f));
+const runtimeFile = readdirSync(path.join(site, 'assets')).find((f) => /^folio\..*\.js$/.test(f));
 const folioSizes = {
   index: sizes([path.join(vdir, 'search/meta.js'), ...filesUnder(path.join(vdir, 'search/t'))]),
   fragments: sizes(filesUnder(path.join(vdir, 'search/f'))),
@@ -469,7 +469,7 @@ console.log(`| ${pad('files', 44)} | files | raw MB   | gzip MB  | served MB| la
 console.log(`|${'-'.repeat(46)}|-------|----------|----------|----------|----------|`);
 console.log(sizeRow('folio term index: search/meta.js + search/t/', folioSizes.index));
 console.log(sizeRow('folio fragments: search/f/', folioSizes.fragments));
-console.log(sizeRow('folio runtime + UI: assets/search.*.js', folioSizes.runtime));
+console.log(sizeRow('folio runtime + UI: assets/folio.*.js (the page script)', folioSizes.runtime));
 if (pagefind && !pagefind.error) {
   console.log(sizeRow('Pagefind index: entry, pf_meta, index/', pagefind.sizes.index));
   console.log(sizeRow('Pagefind fragments: fragment/', pagefind.sizes.fragments));
