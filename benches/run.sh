@@ -5,6 +5,7 @@
 #                  [--one-version] [--no-hugo] [--mdbook] [--mdbook-runs N]
 #                  [--scale] [--scale-only]
 #                  [--no-build] [--folio PATH] [--json FILE] [--wait-idle SECONDS]
+#                  [--after-delete SECONDS]
 #
 # What it does (defaults: 2,000 articles, 30 versions, 3 runs, seed 1):
 #   1. builds folio in release mode (`cargo build --release` in the repo root; skip with
@@ -40,6 +41,15 @@
 # CPU time much less so). "others' cores" is the CPU that other processes used during
 # the (median) run, divided by its wall time; "best wall" is the fastest run.
 #
+# Deleting the previous run's output (tens of thousands of files) is not free for the
+# next run either: ext4 without a journal (this machine's disk: "mounted filesystem ...
+# without journal") will not reuse an inode freed in the last 60 s while another is
+# free, and scans past every such inode for each file it creates, so a run that starts
+# right after a large delete spends seconds more in the kernel (any tool; `perf` shows
+# find_inode_bit / recently_deleted). The harness therefore starts a run at least
+# --after-delete seconds (default 65, 0 = no wait) after it deleted that run's output
+# folder; it prints how long it waited.
+#
 # --json FILE writes every measurement and summary as JSON. Needs: bash, python3,
 # GNU time (/usr/bin/time; apt-get install -y time), du, find; hugo for the comparison.
 # The machine is the project's 2-core / 24 GiB box: numbers from other machines differ.
@@ -48,7 +58,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 
-articles=2000 versions=30 runs=3 seed=1 mdbook_runs=1 wait_idle=60
+articles=2000 versions=30 runs=3 seed=1 mdbook_runs=1 wait_idle=60 after_delete=65
 one_version=0 hugo=1 mdbook=0 scale=0 main=1 build=1 folio="" json=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -66,6 +76,7 @@ while [ $# -gt 0 ]; do
     --folio) folio=$2; build=0; shift 2 ;;
     --json) json=$2; shift 2 ;;
     --wait-idle) wait_idle=$2; shift 2 ;;
+    --after-delete) after_delete=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -147,8 +158,8 @@ measure() {
   local i t count=$runs
   [ "$tool" = mdbook ] && count=$mdbook_runs
   for ((i = 1; i <= count; i++)); do
-    rm -rf "$out"
-    sync
+    delete_tree "$out"
+    after_delete_wait
     local idle; idle=$(settle)
     t=$(mktemp)
     local b0; b0=$(busy_jiffies)
@@ -187,6 +198,20 @@ busy_jiffies() {
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # settle: waits up to $wait_idle s for >= 80% idle CPUs; prints the last idle figure
+# Deletes a folder, noting when (see --after-delete); after_delete_wait sleeps until
+# --after-delete seconds have passed since the last such delete.
+last_delete=0
+delete_tree() {
+  if [ -e "$1" ]; then rm -rf "$1"; sync; last_delete=$(date +%s); fi
+}
+after_delete_wait() {
+  local left=$((last_delete + after_delete - $(date +%s)))
+  if [ "$left" -gt 0 ]; then
+    log "  (waiting ${left}s after deleting the last output: see --after-delete)"
+    sleep "$left"
+  fi
+}
+
 settle() {
   local idle waited=0
   idle=$(idle_pct)
@@ -261,7 +286,7 @@ if [ "$main" = 1 ]; then
         "$mdbook_bin" build -d "$out_root/mdbook1" "$dir/mdbook/$latest_path" || true
     fi
   fi
-  rm -rf "$out_root"
+  delete_tree "$out_root"
 fi
 
 # ---------------------------------------------------------------- scale curve
