@@ -300,14 +300,8 @@ mod tests {
 
     /// Builds the model of a small manual written to a temp dir.
     fn site(files: &[(&str, &str)]) -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        for (rel, text) in files {
-            let p = dir.path().join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
+        let (_dir, source) = crate::load::load_files(files);
         let mut diags = Diagnostics::new();
-        let source = crate::load::site(dir.path(), &mut diags).unwrap();
         let site = crate::model::build(source, &mut diags);
         assert!(!diags.has_errors(), "{:?}", diags.sorted());
         site

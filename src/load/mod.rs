@@ -141,6 +141,22 @@ fn io_err(path: &Path, e: io::Error) -> LoadError {
     LoadError(format!("{}: {e}", path.display()))
 }
 
+/// Writes `files` (path under the manual's root, text) into a new temporary folder and
+/// loads it, asserting that loading reported no errors: the small manuals of unit tests.
+#[cfg(test)]
+pub(crate) fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Source) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (rel, text) in files {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("a file under the root")).expect("its folder");
+        std::fs::write(p, text).expect("the file");
+    }
+    let mut diags = Diagnostics::new();
+    let source = site(dir.path(), &mut diags).expect("the manual loads");
+    assert!(!diags.has_errors(), "{:?}", diags.sorted());
+    (dir, source)
+}
+
 /// Reads the whole source tree under `root`.
 pub fn site(root: &Path, diags: &mut Diagnostics) -> Result<Source, LoadError> {
     let meta = fs::metadata(root).map_err(|e| io_err(root, e))?;

@@ -901,16 +901,7 @@ mod tests {
     }
 
     fn source(files: &[(&str, &str)]) -> (tempfile::TempDir, Source) {
-        let dir = tempfile::tempdir().unwrap();
-        for (rel, text) in files {
-            let p = dir.path().join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        let mut diags = Diagnostics::new();
-        let source = crate::load::site(dir.path(), &mut diags).unwrap();
-        assert!(!diags.has_errors(), "{:?}", diags.sorted());
-        (dir, source)
+        crate::load::load_files(files)
     }
 
     #[test]

@@ -13,6 +13,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 /** Debian's chromium (apt-get install chromium). */
@@ -276,4 +277,24 @@ export function screenshotDir() {
     return path.resolve(dir);
   }
   return mkdtempSync(path.join(tmpdir(), 'folio-screenshots-'));
+}
+
+/**
+ * What a test file shares: a static server on `dir`, one browser, a list of cleanups,
+ * and `inContext(options, fn)` (see `runInContext`). Browser, server and cleanups are
+ * closed after the file's tests.
+ */
+export async function startSuite(dir) {
+  const server = await startServer(dir);
+  const browser = await launchBrowser().catch(async (e) => {
+    await server.close(); // or the open server keeps the test file running
+    throw e;
+  });
+  const cleanups = [];
+  after(async () => {
+    await browser.close();
+    await server.close();
+    for (const c of cleanups) await c();
+  });
+  return { server, browser, cleanups, inContext: (options, fn) => runInContext(browser, options, fn) };
 }

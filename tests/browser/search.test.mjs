@@ -10,14 +10,14 @@
 // Run by tests/browser.rs (`cargo test`), or by hand:
 //   FOLIO_SITE=/tmp/site FOLIO_BIN=target/debug/folio node --test tests/browser/search.test.mjs
 
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { launchBrowser, runInContext, siteDir, siteMode, startServer } from './harness.mjs';
+import { siteDir, siteMode, startServer, startSuite } from './harness.mjs';
 
 const SITE = siteDir();
 const LATEST = 'manual243';
@@ -28,20 +28,7 @@ const T = { timeout: 30_000 };
 /** FOLIO_BIN: the folio binary, for the fixture manual (tests/browser.rs passes it). */
 const BIN = process.env.FOLIO_BIN;
 
-const server = await startServer(SITE);
-const browser = await launchBrowser().catch(async (e) => {
-  await server.close();
-  throw e;
-});
-const cleanups = [];
-after(async () => {
-  await browser.close();
-  await server.close();
-  for (const c of cleanups) await c();
-});
-
-/** Runs `fn(session)` in a fresh context; see `runInContext`. */
-const inContext = (options, fn) => runInContext(browser, options, fn);
+const { server, cleanups, inContext } = await startSuite(SITE);
 
 /** Opens a site-relative path, with an optional query string (`?q=…`). */
 async function goto(mode, page, rel, query = '') {

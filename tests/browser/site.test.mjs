@@ -6,7 +6,7 @@
 // Run by tests/browser.rs (`cargo test`), or by hand:
 //   FOLIO_SITE=/tmp/site node --test tests/browser/
 
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,12 +17,11 @@ import path from 'node:path';
 import {
   DESKTOP,
   PHONE,
-  launchBrowser,
-  runInContext,
   screenshotDir,
   siteDir,
   siteMode,
   startServer,
+  startSuite,
   versions,
 } from './harness.mjs';
 
@@ -38,20 +37,7 @@ const T = { timeout: 30_000 };
 /** FOLIO_BIN: the folio binary, for the small manual built here (tests/browser.rs passes it). */
 const BIN = process.env.FOLIO_BIN;
 
-const server = await startServer(SITE);
-const browser = await launchBrowser().catch(async (e) => {
-  await server.close(); // or the open server keeps this file running
-  throw e;
-});
-const cleanups = [];
-after(async () => {
-  await browser.close();
-  await server.close();
-  for (const c of cleanups) await c();
-});
-
-/** Runs `fn(session)` in a fresh context; see `runInContext`. */
-const inContext = (options, fn) => runInContext(browser, options, fn);
+const { server, cleanups, inContext } = await startSuite(SITE);
 
 /** The site-relative path of the page's current address. */
 function here(mode, page) {
