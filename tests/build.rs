@@ -235,6 +235,31 @@ fn failed_build_leaves_previous_site_untouched() {
 }
 
 #[test]
+fn a_rebuild_replaces_the_previous_site_and_leaves_nothing_behind() {
+    let m = fixture("basic");
+    let out = m.path().join("out");
+    build_ok(m.path(), &out, &[]);
+    let first = tree(&out);
+    // An article that goes away: its pages must not survive the next build.
+    let gone = m.path().join("articles/cloud.md");
+    assert!(gone.is_file(), "the fixture has articles/cloud.md");
+    fs::remove_file(&gone).unwrap();
+    build_ok(m.path(), &out, &[]);
+    let second = tree(&out);
+    assert_ne!(first, second);
+    let fresh = m.path().join("fresh");
+    build_ok(m.path(), &fresh, &[]);
+    assert_eq!(second, tree(&fresh), "the rebuilt site is exactly a fresh build");
+    let leftovers: Vec<String> = fs::read_dir(m.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".folio"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
 fn one_version_only() {
     let m = fixture("basic");
     let out = m.path().join("out");
