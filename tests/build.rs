@@ -22,6 +22,17 @@ fn built_basic() -> (tempfile::TempDir, std::path::PathBuf) {
     (m, out)
 }
 
+/// No temporary `.folio-*` folder is left beside the output (in `dir`).
+fn assert_no_leftovers(dir: &Path) {
+    let leftovers: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".folio"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 /// Every relative href/src in every HTML file points at a file that exists.
 fn assert_links_resolve(site: &Path) {
     let files = tree(site);
@@ -225,13 +236,7 @@ fn failed_build_leaves_previous_site_untouched() {
         stderr(&o, m.path()).contains("articles/cloud.md:6: version 1.0..2.0: link target 'nowhere' does not exist")
     );
     assert_eq!(tree(&out), before);
-    let leftovers: Vec<String> = fs::read_dir(m.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".folio"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_leftovers(m.path());
 }
 
 #[test]
@@ -250,13 +255,7 @@ fn a_rebuild_replaces_the_previous_site_and_leaves_nothing_behind() {
     let fresh = m.path().join("fresh");
     build_ok(m.path(), &fresh, &[]);
     assert_eq!(second, tree(&fresh), "the rebuilt site is exactly a fresh build");
-    let leftovers: Vec<String> = fs::read_dir(m.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".folio"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_leftovers(m.path());
 }
 
 #[test]

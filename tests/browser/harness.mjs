@@ -8,7 +8,8 @@
 //   import { siteDir, launchBrowser, startServer, fileUrl, openPage } from './harness.mjs';
 
 import { createServer } from 'node:http';
-import { createReadStream, existsSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -297,4 +298,24 @@ export async function startSuite(dir) {
     for (const c of cleanups) await c();
   });
   return { server, browser, cleanups, inContext: (options, fn) => runInContext(browser, options, fn) };
+}
+
+/**
+ * Writes `files` (path under the manual's root -> text) into a new temporary folder,
+ * builds them with the folio binary `bin` and serves the site; the folder and the server
+ * go into `cleanups`. Returns the site's folder and its server.
+ */
+export async function buildManual(bin, prefix, files, cleanups) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const src = path.join(dir, 'src');
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
+    writeFileSync(path.join(src, rel), text);
+  }
+  const site = path.join(dir, 'site');
+  execFileSync(bin, ['build', '--quiet', '--root', src, '--out', site], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = await startServer(site);
+  cleanups.push(() => server.close());
+  return { site, server };
 }

@@ -12,12 +12,10 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import { siteDir, siteMode, startServer, startSuite } from './harness.mjs';
+import { buildManual, siteDir, siteMode, startSuite } from './harness.mjs';
 
 const SITE = siteDir();
 const LATEST = 'manual243';
@@ -345,9 +343,6 @@ describe('search escapes titles and text', { skip: BIN ? false : 'FOLIO_BIN is n
 
   /** Writes and builds a two-page manual whose second page has a title made of HTML. */
   async function build() {
-    const dir = mkdtempSync(path.join(tmpdir(), 'folio-search-xss-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const src = path.join(dir, 'src');
     const files = {
       'manual.yaml': 'title: Escaping Test Manual\nhome: welcome\n',
       'versions/1.0.yaml': 'label: v1.0\npath: v1.0\nstatus: current\n',
@@ -357,14 +352,7 @@ describe('search escapes titles and text', { skip: BIN ? false : 'FOLIO_BIN is n
         '## Code `<script>alert(2)</script>` here {#danger}\n\n' +
         'The onerror attribute runs script: `<img src=y onerror=alert(3)>` shows as text.\n',
     };
-    for (const [rel, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
-      writeFileSync(path.join(src, rel), text);
-    }
-    site = path.join(dir, 'site');
-    execFileSync(BIN, ['build', '--quiet', '--root', src, '--out', site], { stdio: ['ignore', 'ignore', 'pipe'] });
-    fixtureServer = await startServer(site);
-    cleanups.push(() => fixtureServer.close());
+    ({ site, server: fixtureServer } = await buildManual(BIN, 'folio-search-xss-', files, cleanups));
   }
 
   for (const name of ['http', 'file']) {

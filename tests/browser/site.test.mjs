@@ -8,19 +8,17 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import {
   DESKTOP,
   PHONE,
+  buildManual,
   screenshotDir,
   siteDir,
   siteMode,
-  startServer,
   startSuite,
   versions,
 } from './harness.mjs';
@@ -386,9 +384,6 @@ describe('"On this page" on a small manual', { skip: BIN ? false : 'FOLIO_BIN is
 
   /** Writes and builds a manual whose pages have headings of every kind, and none. */
   async function build() {
-    const dir = mkdtempSync(path.join(tmpdir(), 'folio-otp-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const src = path.join(dir, 'src');
     const files = {
       'manual.yaml': 'title: Headings Test Manual\nhome: guide\n',
       'versions/1.0.yaml': 'label: v1.0\npath: v1.0\nstatus: current\n',
@@ -398,14 +393,7 @@ describe('"On this page" on a small manual', { skip: BIN ? false : 'FOLIO_BIN is
         '> ## Quoted {#quoted}\n\n## Last one {#last}\n\nEnd.\n',
       'articles/child.md': '---\ntitle: Child\nparent: guide\n---\n\nNo headings here.\n',
     };
-    for (const [rel, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
-      writeFileSync(path.join(src, rel), text);
-    }
-    site = path.join(dir, 'site');
-    execFileSync(BIN, ['build', '--quiet', '--root', src, '--out', site], { stdio: ['ignore', 'ignore', 'pipe'] });
-    fixtureServer = await startServer(site);
-    cleanups.push(() => fixtureServer.close());
+    ({ site, server: fixtureServer } = await buildManual(BIN, 'folio-otp-', files, cleanups));
   }
 
   it('h2 and h3 are listed (h3 indented), h4 and "In this section" are not; no headings, no list', T, async () => {
