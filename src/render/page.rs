@@ -376,27 +376,29 @@ impl<'a> VersionCx<'a> {
                 s.push_str(label);
                 continue;
             }
-            // the page's counterpart there, or None for that version's home
-            let there: Option<std::borrow::Cow<'_, str>> = match row {
-                Some(row) => row[wi].map(|other| other.as_str().into()),
+            // the page's counterpart there, else that version's home, marked
+            let home = |s: &mut String| {
+                let _ = write!(
+                    s,
+                    "<li class=\"missing\"><a href=\"{site_root}{}/index.html\">{label} <small>(home page)</small></a>",
+                    v.path
+                );
+            };
+            match row.map(|row| row[wi]) {
+                Some(Some(other)) => {
+                    let _ = write!(s, "<li><a href=\"{site_root}{}/{other}.html\">{label}</a>", v.path);
+                }
+                Some(None) => home(&mut s),
                 None => {
                     let (file, missing) = self.resolve_in(wi, target);
                     if self.selected[wi] {
                         targets.push(format!("{}/{file}", v.path));
                     }
-                    (!missing).then(|| file.strip_suffix(".html").unwrap_or(&file).to_string().into())
-                }
-            };
-            match &there {
-                Some(file) => {
-                    let _ = write!(s, "<li><a href=\"{site_root}{}/{file}.html\">{label}</a>", v.path);
-                }
-                None => {
-                    let _ = write!(
-                        s,
-                        "<li class=\"missing\"><a href=\"{site_root}{}/index.html\">{label} <small>(home page)</small></a>",
-                        v.path
-                    );
+                    if missing {
+                        home(&mut s);
+                    } else {
+                        let _ = write!(s, "<li><a href=\"{site_root}{}/{file}\">{label}</a>", v.path);
+                    }
                 }
             }
         }

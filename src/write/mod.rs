@@ -403,12 +403,8 @@ fn write_into(
     let mut parts: Vec<Result<Written, WriteError>> = Vec::with_capacity(chosen.len());
     for start in (0..chosen.len()).step_by(window) {
         let span = start..(start + window).min(chosen.len());
-        let mut fresh: Vec<usize> = doc_bodies[span.clone()]
-            .iter()
-            .flatten()
-            .copied()
-            .filter(|&b| prepared[b].is_none() && last_use[b] >= start)
-            .collect();
+        let mut fresh: Vec<usize> =
+            doc_bodies[span.clone()].iter().flatten().copied().filter(|&b| prepared[b].is_none()).collect();
         fresh.sort_unstable();
         fresh.dedup();
         // Written once, the fragment text is not needed again: drop it at once.
