@@ -14,8 +14,8 @@
 #      the same content as one Hugo site per version; cached under
 #      /tmp/folio-bench/a<N>-v<V>-s<seed>-<hash of the generator>/ (override with
 #      FOLIO_BENCH_DIR), so a second run starts at once;
-#   3. times `folio build --root SRC --out OUT --quiet` --runs times (the output folder is
-#      removed before every run, outside the timing) with GNU time, and prints the median
+#   3. times `folio build --root SRC --out OUT --quiet` --runs times (each run into a new
+#      folder: see below) with GNU time, and prints the median
 #      wall time, CPU time (user+sys), peak RSS, output bytes (du -sb), HTML files, and
 #      pages/s and bytes per page, where "pages" = article pages over all versions as the
 #      generator counts them (the same number for every tool; folio's extra pages such as
@@ -41,14 +41,17 @@
 # CPU time much less so). "others' cores" is the CPU that other processes used during
 # the (median) run, divided by its wall time; "best wall" is the fastest run.
 #
-# Deleting the previous run's output (tens of thousands of files) is not free for the
-# next run either: ext4 without a journal (this machine's disk: "mounted filesystem ...
-# without journal") will not reuse an inode freed in the last 60 s while another is
-# free, and scans past every such inode for each file it creates, so a run that starts
-# right after a large delete spends seconds more in the kernel (any tool; `perf` shows
-# find_inode_bit / recently_deleted). The harness therefore starts a run at least
-# --after-delete seconds (default 65, 0 = no wait) after it deleted that run's output
-# folder; it prints how long it waited.
+# No run deletes anything before it is timed: every run writes a folder of its own
+# (OUT/run<i>), and all of them are deleted when the harness exits. Deleting tens of
+# thousands of files slows the next ones created on this machine's disk for minutes:
+# ext4 without a journal ("mounted filesystem ... without journal") will not reuse an
+# inode freed in the last 60 s, or the last 360 s once its inode-table block is dirty
+# again (fs/ext4/ialloc.c, recently_deleted), and scans past every such inode for each
+# file it creates; a build that started a minute after the previous run's output was
+# deleted spent 14 s in the kernel instead of 5 s (`perf` shows find_inode_bit /
+# recently_deleted). The same holds between harness runs: one started less than
+# --after-delete seconds (default 360, 0 = no wait) after the previous one deleted its
+# outputs first waits out the rest. Keep ~15 GB free for the outputs (--scale: ~25 GB).
 #
 # --json FILE writes every measurement and summary as JSON. Needs: bash, python3,
 # GNU time (/usr/bin/time; apt-get install -y time), du, find; hugo for the comparison.
@@ -58,7 +61,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 
-articles=2000 versions=30 runs=3 seed=1 mdbook_runs=1 wait_idle=60 after_delete=65
+articles=2000 versions=30 runs=3 seed=1 mdbook_runs=1 wait_idle=60 after_delete=360
 one_version=0 hugo=1 mdbook=0 scale=0 main=1 build=1 folio="" json=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -158,12 +161,14 @@ measure() {
   local i t count=$runs
   [ "$tool" = mdbook ] && count=$mdbook_runs
   for ((i = 1; i <= count; i++)); do
-    delete_tree "$out"
-    after_delete_wait
+    # every run writes a fresh folder: @OUT@ in the command stands for it
+    local run_out="$out/run$i" args=() a
+    for a in "$@"; do args+=("${a//@OUT@/$run_out}"); done
+    mkdir -p "$out"
     local idle; idle=$(settle)
     t=$(mktemp)
     local b0; b0=$(busy_jiffies)
-    if ! /usr/bin/time -f '%e %U %S %M' -o "$t" "$@" >"$t.log" 2>&1; then
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$t" "${args[@]}" >"$t.log" 2>&1; then
       log "$tool ($scope) failed; last lines of its output:"; tail -n 20 "$t.log" >&2
       rm -f "$t" "$t.log"; return 1
     fi
@@ -171,9 +176,9 @@ measure() {
     local others; others=$(awk -v b0="$b0" -v b1="$(busy_jiffies)" -v hz="$hz" \
       '{o = (b1 - b0) / hz - ($2 + $3); if (o < 0) o = 0; printf "%.2f", ($1 > 0 ? o / $1 : 0)}' "$t")
     local bytes html html_bytes
-    bytes=$(du -sb "$out" | cut -f1)
-    html=$(find "$out" -name '*.html' | wc -l)
-    html_bytes=$(find "$out" -name '*.html' -printf '%s\n' | awk '{s+=$1} END {printf "%.0f\n", s}')
+    bytes=$(du -sb "$run_out" | cut -f1)
+    html=$(find "$run_out" -name '*.html' | wc -l)
+    html_bytes=$(find "$run_out" -name '*.html' -printf '%s\n' | awk '{s+=$1} END {printf "%.0f\n", s}')
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$scope" "$n" "$pages" "$(tail -n 1 "$t")" \
       "$bytes" "$html" "$html_bytes" "$i" | tr ' ' '\t' | sed "s/\$/\t$idle\t$others/" >> "$results"
     log "  $tool $scope run $i: $(awk '{printf "wall %ss cpu %.2fs rss %d MB", $1, $2+$3, $4/1024}' "$t"), cpus ${idle}% idle before, other processes used ${others} cores during the run"
@@ -197,21 +202,19 @@ busy_jiffies() {
 }
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
-# settle: waits up to $wait_idle s for >= 80% idle CPUs; prints the last idle figure
-# Deletes a folder, noting when (see --after-delete); after_delete_wait sleeps until
-# --after-delete seconds have passed since the last such delete.
-last_delete=0
-delete_tree() {
-  if [ -e "$1" ]; then rm -rf "$1"; sync; last_delete=$(date +%s); fi
-}
+# Waits until --after-delete seconds have passed since an earlier harness run deleted
+# its outputs (the time is kept in $bench/last-delete).
 after_delete_wait() {
-  local left=$((last_delete + after_delete - $(date +%s)))
+  local last left
+  last=$(cat "$bench/last-delete" 2>/dev/null || echo 0)
+  left=$((last + after_delete - $(date +%s)))
   if [ "$left" -gt 0 ]; then
-    log "  (waiting ${left}s after deleting the last output: see --after-delete)"
+    log "(waiting ${left}s: an earlier run deleted its outputs less than ${after_delete}s ago; see --after-delete)"
     sleep "$left"
   fi
 }
 
+# settle: waits up to $wait_idle s for >= 80% idle CPUs; prints the last idle figure
 settle() {
   local idle waited=0
   idle=$(idle_pct)
@@ -222,7 +225,9 @@ settle() {
 }
 
 out_root="$bench/out.$$"
-cleanup_out() { rm -rf "$out_root"; }
+cleanup_out() {
+  if [ -e "$out_root" ]; then rm -rf "$out_root"; sync; date +%s > "$bench/last-delete"; fi
+}
 # the raw measurements survive the run, as $bench/last-results.tsv
 trap 'mv -f "$results" "$bench/last-results.tsv" 2>/dev/null; cleanup_out' EXIT
 
@@ -242,6 +247,7 @@ trap 'mv -f "$results" "$bench/last-results.tsv" 2>/dev/null; cleanup_out' EXIT
 } 
 
 # ---------------------------------------------------------------- main comparison
+after_delete_wait
 if [ "$main" = 1 ]; then
   dir=$(prepare "$articles" "$versions" "$([ -n "$hugo_bin" ] && echo 1 || echo 0)" "$([ -n "$mdbook_bin" ] && echo 1 || echo 0)")
   pages=$(stat "$dir/stats.json" 's["pages_total"]')
@@ -256,11 +262,11 @@ if [ "$main" = 1 ]; then
   if [ -n "$folio" ]; then
     log "folio: all $versions versions"
     measure folio all "$articles" "$pages" "$out_root/folio" -- \
-      "$folio" build --root "$dir/src" --out "$out_root/folio" --quiet || true
+      "$folio" build --root "$dir/src" --out @OUT@ --quiet || true
     if [ "$one_version" = 1 ]; then
       log "folio: version $latest only"
       measure folio one "$articles" "$latest_pages" "$out_root/folio1" -- \
-        "$folio" build --root "$dir/src" --out "$out_root/folio1" --version "$latest" --quiet || true
+        "$folio" build --root "$dir/src" --out @OUT@ --version "$latest" --quiet || true
     fi
   fi
   if [ -n "$hugo_bin" ]; then
@@ -268,11 +274,11 @@ if [ "$main" = 1 ]; then
     measure hugo all "$articles" "$pages" "$out_root/hugo" -- bash -c '
       for d in "$1"/*/; do v=$(basename "$d")
         "$2" --quiet --noBuildLock -s "$d" --destination "$3/$v" || exit 1
-      done' _ "$dir/hugo" "$hugo_bin" "$out_root/hugo" || true
+      done' _ "$dir/hugo" "$hugo_bin" @OUT@ || true
     if [ "$one_version" = 1 ]; then
       log "hugo: version $latest only"
       measure hugo one "$articles" "$latest_pages" "$out_root/hugo1" -- \
-        "$hugo_bin" --quiet --noBuildLock -s "$dir/hugo/$latest_path" --destination "$out_root/hugo1" || true
+        "$hugo_bin" --quiet --noBuildLock -s "$dir/hugo/$latest_path" --destination @OUT@ || true
     fi
   fi
   if [ -n "$mdbook_bin" ]; then
@@ -280,13 +286,12 @@ if [ "$main" = 1 ]; then
     measure mdbook all "$articles" "$pages" "$out_root/mdbook" -- bash -c '
       for d in "$1"/*/; do v=$(basename "$d")
         "$2" build -d "$3/$v" "$d" >/dev/null 2>&1 || exit 1
-      done' _ "$dir/mdbook" "$mdbook_bin" "$out_root/mdbook" || true
+      done' _ "$dir/mdbook" "$mdbook_bin" @OUT@ || true
     if [ "$one_version" = 1 ]; then
       measure mdbook one "$articles" "$latest_pages" "$out_root/mdbook1" -- \
-        "$mdbook_bin" build -d "$out_root/mdbook1" "$dir/mdbook/$latest_path" || true
+        "$mdbook_bin" build -d @OUT@ "$dir/mdbook/$latest_path" || true
     fi
   fi
-  delete_tree "$out_root"
 fi
 
 # ---------------------------------------------------------------- scale curve
@@ -299,10 +304,9 @@ if [ "$scale" = 1 ]; then
       dir=$(prepare "$n" "$versions")
       pages=$(stat "$dir/stats.json" 's["pages_total"]')
       log "folio scale: $n articles"
-      measure folio "scale" "$n" "$pages" "$out_root/scale" -- \
-        "$folio" build --root "$dir/src" --out "$out_root/scale" --quiet || true
+      measure folio "scale" "$n" "$pages" "$out_root/scale$n" -- \
+        "$folio" build --root "$dir/src" --out @OUT@ --quiet || true
     done
-    rm -rf "$out_root"
   fi
 fi
 
