@@ -530,38 +530,62 @@ impl Shared<'_> {
         let cx = VersionCx::new(site, vi, self.selected, nav_name, self.hist, self.assets_from_root.clone())
             .with_menus(self.menus);
 
-        // Article pages, in parallel.
-        let part = view
-            .nav
-            .order
-            .par_iter()
-            .map(|id| {
-                let mut part = Written::default();
-                let page = &view.pages[id];
-                let Some(body) = &bodies[page.body] else { return part };
-                let (ctx, targets) = cx.article(id, body, false);
-                match theme.render("article.html", &ctx) {
-                    Ok(html) => {
-                        let rel = format!("{vpath}/{id}.html");
-                        if let Err(e) = o.write(&rel, html.as_bytes()) {
-                            part.errors.push((Location::file(&rel), e.0));
+        // Article pages, in parallel, and alongside them the rest of the version (its
+        // home, search index and what-changed pages), which does not need them: a
+        // version's own sequential steps then overlap its pages.
+        let pages = || {
+            view.nav
+                .order
+                .par_iter()
+                .map(|id| {
+                    let mut part = Written::default();
+                    let page = &view.pages[id];
+                    let Some(body) = &bodies[page.body] else { return part };
+                    let (ctx, targets) = cx.article(id, body, false);
+                    match theme.render("article.html", &ctx) {
+                        Ok(html) => {
+                            let rel = format!("{vpath}/{id}.html");
+                            if let Err(e) = o.write(&rel, html.as_bytes()) {
+                                part.errors.push((Location::file(&rel), e.0));
+                            }
+                            part.files.push(rel);
+                            part.targets.extend(targets);
+                            part.pages += 1;
                         }
-                        part.files.push(rel);
-                        part.targets.extend(targets);
-                        part.pages += 1;
+                        Err(e) => part.errors.push(e),
                     }
-                    Err(e) => part.errors.push(e),
-                }
-                let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(p) = self.progress {
-                    p(n, self.total);
-                }
-                part
-            })
-            .reduce(Written::default, Written::merge);
-        w = w.merge(part);
+                    let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if let Some(p) = self.progress {
+                        p(n, self.total);
+                    }
+                    part
+                })
+                .reduce(Written::default, Written::merge)
+        };
+        let (part, rest) = rayon::join(pages, || self.version_rest(vi, &cx, docs, vocab));
+        w = w.merge(part).merge(rest?);
+        // Thousands of pages share the same link targets: keep each once, in the set
+        // all versions share.
+        let mut all = self.targets.lock().unwrap_or_else(|e| e.into_inner());
+        for t in w.targets.drain(..) {
+            all.insert(t);
+        }
+        Ok(w)
+    }
 
-        // The version's home, search page, 404, alias redirects, changes and diffs.
+    /// Everything of version `vi` but its article pages: its home, search page, 404,
+    /// alias redirects, what-changed and diff pages, and search index.
+    fn version_rest(
+        &self,
+        vi: usize,
+        cx: &VersionCx,
+        docs: &[(usize, &index::PreparedDoc)],
+        vocab: &index::Vocab,
+    ) -> Result<Written, WriteError> {
+        let (o, site, theme, bodies) = (self.o, self.site, self.theme, self.bodies);
+        let mut w = Written::default();
+        let view = &site.views[vi];
+        let vpath = &view.version.path;
         if let Some(home) = &view.home {
             if let Some(body) = &bodies[view.pages[home].body] {
                 let (ctx, targets) = cx.article(home, body, true);
@@ -608,7 +632,7 @@ impl Shared<'_> {
                 }
             }
         }
-        changes::write(o, site, theme, &cx, bodies, &mut w)?;
+        changes::write(o, site, theme, cx, bodies, &mut w)?;
 
         // The version's search index, documents in reading order.
         let refs: Vec<&index::PreparedDoc> = docs.iter().map(|(_, p)| *p).collect();
@@ -624,12 +648,6 @@ impl Shared<'_> {
                 o.link(first, &rel)?;
             }
             w.files.push(rel);
-        }
-        // Thousands of pages share the same link targets: keep each once, in the set
-        // all versions share.
-        let mut all = self.targets.lock().unwrap_or_else(|e| e.into_inner());
-        for t in w.targets.drain(..) {
-            all.insert(t);
         }
         Ok(w)
     }
