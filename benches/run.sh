@@ -42,7 +42,8 @@
 # the (median) run, divided by its wall time; "best wall" is the fastest run.
 #
 # No run deletes anything before it is timed: every run writes a folder of its own
-# (OUT/run<i>), and all of them are deleted when the harness exits. Deleting tens of
+# (OUT/run<i>), and all of them are deleted when the harness exits; before each run the
+# harness runs `sync`, so no run waits on the writeback of an earlier one. Deleting tens of
 # thousands of files slows the next ones created on this machine's disk for minutes:
 # ext4 without a journal ("mounted filesystem ... without journal") will not reuse an
 # inode freed in the last 60 s, or the last 360 s once its inode-table block is dirty
@@ -165,6 +166,8 @@ measure() {
     local run_out="$out/run$i" args=() a
     for a in "$@"; do args+=("${a//@OUT@/$run_out}"); done
     mkdir -p "$out"
+    # earlier runs' output still being written back would slow this one: flush it first
+    sync
     local idle; idle=$(settle)
     t=$(mktemp)
     local b0; b0=$(busy_jiffies)
