@@ -229,7 +229,11 @@ settle() {
 
 out_root="$bench/out.$$"
 cleanup_out() {
-  if [ -e "$out_root" ]; then rm -rf "$out_root"; sync; date +%s > "$bench/last-delete"; fi
+  if [ -e "$out_root" ]; then
+    # eight deletions in flight: several times faster than one rm -rf on this disk
+    find "$out_root" -mindepth 3 -maxdepth 3 -print0 | xargs -0 -r -n 16 -P 8 rm -rf
+    rm -rf "$out_root"; sync; date +%s > "$bench/last-delete"
+  fi
 }
 # the raw measurements survive the run, as $bench/last-results.tsv
 trap 'mv -f "$results" "$bench/last-results.tsv" 2>/dev/null; cleanup_out' EXIT
