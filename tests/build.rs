@@ -259,6 +259,42 @@ fn a_rebuild_replaces_the_previous_site_and_leaves_nothing_behind() {
 }
 
 #[test]
+fn a_rebuild_keeps_unchanged_files_as_they_were() {
+    let m = fixture("basic");
+    let out = m.path().join("out");
+    build_ok(m.path(), &out, &[]);
+    let first = tree(&out);
+    // Backdate every file: whatever the rebuild writes anew gets the current time.
+    let past = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    for rel in first.keys() {
+        fs::File::options().write(true).open(out.join(rel)).unwrap().set_modified(past).unwrap();
+    }
+    let article = m.path().join("articles/start.md");
+    let text = read(&article);
+    fs::write(&article, format!("{text}\nA paragraph added since the last build.\n")).unwrap();
+    build_ok(m.path(), &out, &[]);
+
+    let second = tree(&out);
+    let fresh = m.path().join("fresh");
+    build_ok(m.path(), &fresh, &[]);
+    assert_eq!(second, tree(&fresh), "the rebuilt site is exactly a fresh build");
+    let (mut kept, mut renewed) = (Vec::new(), Vec::new());
+    for (rel, bytes) in &second {
+        let modified = fs::metadata(out.join(rel)).unwrap().modified().unwrap();
+        if first.get(rel) == Some(bytes) {
+            assert_eq!(modified, past, "{rel} did not change, yet it was written again");
+            kept.push(rel.as_str());
+        } else {
+            assert_ne!(modified, past, "{rel} changed: it must have been written");
+            renewed.push(rel.as_str());
+        }
+    }
+    assert!(renewed.iter().any(|r| r.ends_with("/start.html")), "the edited article's page was rewritten: {renewed:?}");
+    assert!(kept.len() > renewed.len(), "most files were unchanged: kept {kept:?}, renewed {renewed:?}");
+    assert_no_leftovers(m.path());
+}
+
+#[test]
 fn one_version_only() {
     let m = fixture("basic");
     let out = m.path().join("out");

@@ -79,11 +79,19 @@ struct Out {
     /// Folders already made: tens of thousands of files share a handful of folders,
     /// and asking the file system again for each one costs more than the write.
     dirs: std::sync::Mutex<HashSet<PathBuf>>,
+    /// The site this build replaces, if any: a file whose bytes it already holds at the
+    /// same path is linked from there instead of written again (see [`Out::write`]).
+    previous: Option<PathBuf>,
 }
 
 impl Out {
     fn new(root: &Path) -> Out {
-        Out { root: root.to_path_buf(), bytes: AtomicU64::new(0), dirs: Default::default() }
+        Out { root: root.to_path_buf(), bytes: AtomicU64::new(0), dirs: Default::default(), previous: None }
+    }
+
+    /// Like [`Out::new`], for a build that will replace the site in `previous`.
+    fn replacing(root: &Path, previous: &Path) -> Out {
+        Out { previous: Some(previous.to_path_buf()), ..Out::new(root) }
     }
 
     /// Makes the folder `path` goes in, once per folder.
@@ -100,13 +108,25 @@ impl Out {
     }
 
     /// Writes `rel` (a `/`-separated path made only of checked segments).
+    ///
+    /// When the site being replaced holds exactly these bytes at `rel`, the file is
+    /// hard-linked from there instead: a rebuild then creates and deletes only the files
+    /// that changed (on a disk, creating and deleting files is most of a build's time),
+    /// and an unchanged file keeps its modification time, so deployment tools that
+    /// compare times and sizes (rsync) copy only what changed. The old site itself is not
+    /// modified; it is deleted after the swap, which leaves the new links in place.
     fn write(&self, rel: &str, data: &[u8]) -> Result<(), WriteError> {
         debug_assert!(!rel.split('/').any(|s| s == ".." || s.is_empty()), "unsafe output path {rel}");
         let path = self.root.join(rel);
         self.make_parent(&path)?;
-        fs::write(&path, data).map_err(|e| io_err(&path, e))?;
         self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-        Ok(())
+        if let Some(previous) = &self.previous {
+            let old = previous.join(rel);
+            if same_bytes(&old, data) && fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        fs::write(&path, data).map_err(|e| io_err(&path, e))
     }
 
     /// Makes `rel` a copy of the already written `existing`: a hard link where the
@@ -121,6 +141,19 @@ impl Out {
         }
         Ok(())
     }
+}
+
+/// Whether the regular file at `path` holds exactly `data` (false when it cannot be read).
+fn same_bytes(path: &Path, data: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(file) = fs::File::open(path) else { return false };
+    match file.metadata() {
+        Ok(m) if m.is_file() && m.len() == data.len() as u64 => {}
+        _ => return false,
+    }
+    let mut old = Vec::with_capacity(data.len() + 1);
+    // one byte more than expected: a file that grew since is not the same
+    file.take(data.len() as u64 + 1).read_to_end(&mut old).is_ok() && old == data
 }
 
 /// What one parallel unit wrote: files and the link targets its pages point at.
@@ -253,7 +286,9 @@ fn all_with(
     };
     fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
     let tmp = tempfile::Builder::new().prefix(".folio-build-").tempdir_in(&parent).map_err(|e| io_err(&parent, e))?;
-    let o = Out::new(tmp.path());
+    // `check_output_dir` made sure an existing `out` is a folio site: its unchanged files
+    // are linked into the new one.
+    let o = if out.is_dir() { Out::replacing(tmp.path(), out) } else { Out::new(tmp.path()) };
 
     let written = write_into(&o, site, theme, bodies, selected, progress)?;
     let files: HashSet<&str> = written.files.iter().map(|s| s.as_str()).collect();
