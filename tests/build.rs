@@ -239,6 +239,18 @@ fn failed_build_leaves_previous_site_untouched() {
     assert_no_leftovers(m.path());
 }
 
+/// Builds the manual in `root` again into `out`, checks that the result is exactly a
+/// fresh build and that nothing temporary is left behind, and returns the new site.
+fn rebuild(root: &Path, out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    build_ok(root, out, &[]);
+    let site = tree(out);
+    let fresh = root.join("fresh");
+    build_ok(root, &fresh, &[]);
+    assert_eq!(site, tree(&fresh), "the rebuilt site is exactly a fresh build");
+    assert_no_leftovers(root);
+    site
+}
+
 #[test]
 fn a_rebuild_replaces_the_previous_site_and_leaves_nothing_behind() {
     let m = fixture("basic");
@@ -249,13 +261,8 @@ fn a_rebuild_replaces_the_previous_site_and_leaves_nothing_behind() {
     let gone = m.path().join("articles/cloud.md");
     assert!(gone.is_file(), "the fixture has articles/cloud.md");
     fs::remove_file(&gone).unwrap();
-    build_ok(m.path(), &out, &[]);
-    let second = tree(&out);
+    let second = rebuild(m.path(), &out);
     assert_ne!(first, second);
-    let fresh = m.path().join("fresh");
-    build_ok(m.path(), &fresh, &[]);
-    assert_eq!(second, tree(&fresh), "the rebuilt site is exactly a fresh build");
-    assert_no_leftovers(m.path());
 }
 
 #[test]
@@ -272,12 +279,7 @@ fn a_rebuild_keeps_unchanged_files_as_they_were() {
     let article = m.path().join("articles/start.md");
     let text = read(&article);
     fs::write(&article, format!("{text}\nA paragraph added since the last build.\n")).unwrap();
-    build_ok(m.path(), &out, &[]);
-
-    let second = tree(&out);
-    let fresh = m.path().join("fresh");
-    build_ok(m.path(), &fresh, &[]);
-    assert_eq!(second, tree(&fresh), "the rebuilt site is exactly a fresh build");
+    let second = rebuild(m.path(), &out);
     let (mut kept, mut renewed) = (Vec::new(), Vec::new());
     for (rel, bytes) in &second {
         let modified = fs::metadata(out.join(rel)).unwrap().modified().unwrap();
@@ -291,7 +293,6 @@ fn a_rebuild_keeps_unchanged_files_as_they_were() {
     }
     assert!(renewed.iter().any(|r| r.ends_with("/start.html")), "the edited article's page was rewritten: {renewed:?}");
     assert!(kept.len() > renewed.len(), "most files were unchanged: kept {kept:?}, renewed {renewed:?}");
-    assert_no_leftovers(m.path());
 }
 
 #[test]
