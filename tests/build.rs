@@ -224,9 +224,7 @@ fn same_input_gives_identical_output_also_single_threaded() {
 
 #[test]
 fn failed_build_leaves_previous_site_untouched() {
-    let m = fixture("basic");
-    let out = m.path().join("out");
-    build_ok(m.path(), &out, &[]);
+    let (m, out) = built_basic();
     let before = tree(&out);
     fs::write(m.path().join("articles/cloud.md"), "---\ntitle: Cloud\nparent: connector\n---\n\n[x](nowhere.md)\n")
         .unwrap();
@@ -253,9 +251,7 @@ fn rebuild(root: &Path, out: &Path) -> std::collections::BTreeMap<String, Vec<u8
 
 #[test]
 fn a_rebuild_replaces_the_previous_site_and_leaves_nothing_behind() {
-    let m = fixture("basic");
-    let out = m.path().join("out");
-    build_ok(m.path(), &out, &[]);
+    let (m, out) = built_basic();
     let first = tree(&out);
     // An article that goes away: its pages must not survive the next build.
     let gone = m.path().join("articles/cloud.md");
@@ -267,9 +263,7 @@ fn a_rebuild_replaces_the_previous_site_and_leaves_nothing_behind() {
 
 #[test]
 fn a_rebuild_keeps_unchanged_files_as_they_were() {
-    let m = fixture("basic");
-    let out = m.path().join("out");
-    build_ok(m.path(), &out, &[]);
+    let (m, out) = built_basic();
     let first = tree(&out);
     // Backdate every file: whatever the rebuild writes anew gets the current time.
     let past = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
