@@ -346,15 +346,15 @@ fn article_history_follows_renames() {
     let main = common::main_of(&page);
     let history = &main[main.find("id=\"history-title\"").expect("a history section")..];
     let history = &history[..history.find("</section>").unwrap()];
-    // Added as oldname in 1.0, renamed in 2.0, changed in 3.0; each links the page it had.
-    assert!(history.contains("<a href=\"../v1.0/oldname.html\">v1.0</a></li>"), "{history}");
-    assert!(history.contains("<a href=\"../v2.0/newname.html\">v2.0</a> (<a href=\"../v2.0/diff/newname.html\">"));
-    assert!(history.contains(
-        "<a href=\"../v3.0/newname.html\" aria-current=\"true\">v3.0</a> (<a href=\"../v3.0/diff/newname.html\">"
-    ));
+    // Added as oldname in 1.0 (the page it had: no diff page there), renamed in 2.0,
+    // changed in 3.0 (their diff pages, under the new name).
+    assert!(history.contains("<li><a href=\"../v1.0/oldname.html\">v1.0</a>"), "{history}");
+    assert!(history.contains("<li><a href=\"../v2.0/diff/newname.html\">v2.0</a>"), "{history}");
+    assert!(history.contains("<li><a href=\"../v3.0/diff/newname.html\" aria-current=\"true\">v3.0</a>"));
+    assert_eq!(history.matches("<li>").count(), 3, "{history}");
     // The old page lists the same versions.
     let old = common::read(site.join("v1.0/oldname.html"));
-    assert!(common::main_of(&old).contains("<a href=\"../v3.0/newname.html\">v3.0</a>"));
+    assert!(common::main_of(&old).contains("<a href=\"../v3.0/diff/newname.html\">v3.0</a>"));
     // A moved-only article did not change; a new revision with the same text neither.
     let moved = common::read(site.join("v2.0/moved.html"));
     assert!(!common::main_of(&moved).contains("../v2.0/diff/moved.html"));
