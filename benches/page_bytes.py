@@ -15,7 +15,14 @@ per-page ratios.
 --breakdown adds the mean bytes of the parts of folio's pages (PARTS below: head, top
 bar, version menu, tree, ...), each part without the parts nested inside it; "other"
 is what no part covers (body tag, skip link, layout wrappers, page title, closing
-tags). --worst N lists the N pages with the highest folio/Hugo ratio.
+tags). Beside each part it prints the mean bytes of the same part of Hugo's page
+(HUGO_PARTS: the layout gen_manual.py writes has a head, a top bar with the version
+menu and the search box, a breadcrumb, the siblings, the article body and the
+children; the siblings stand against folio's tree, which holds the path down to the
+page, its siblings and its children). The totals of the parts both pages have give a
+second ratio, folio/Hugo over the same parts: the difference the whole-page ratio
+shows beyond it is the parts only folio's page has (history, prev/next, footer, ...).
+--worst N lists the N pages with the highest folio/Hugo ratio.
 
 Python 3 standard library only.
 """
@@ -45,6 +52,20 @@ PARTS = [
 ]
 
 
+# The parts of a page of gen_manual.py's Hugo layout, named as in PARTS. The article
+# body is `<main>` without its `<h1>` and the children's list.
+HUGO_PARTS = [
+    ("head", None),
+    ("top bar", r"<header\b"),
+    ("version menu", r"<details\b[^>]*\bclass=\"versions"),
+    ("tree", r"<nav\b[^>]*\bclass=\"siblings"),
+    ("breadcrumb", r"<nav\b[^>]*\bclass=\"breadcrumb"),
+    ("article body", r"<main\b"),
+    ("page title", r"<h1\b"),
+    ("children", r"<ul\b[^>]*\bclass=\"children"),
+]
+
+
 def element_span(html, start_re):
     """(start, end) byte offsets of the first element whose start tag matches, or None."""
     m = re.search(start_re.encode(), html)
@@ -64,12 +85,12 @@ def element_span(html, start_re):
     return (m.start(), pos)
 
 
-def breakdown(data):
+def breakdown(data, parts=PARTS):
     """Part name -> bytes in one page (bytes of nested parts go to the inner part)."""
     spans = {}
     body = data.find(b"<body")
     spans["head"] = (0, max(body, 0))
-    for name, start_re in PARTS:
+    for name, start_re in parts:
         if start_re is None:
             continue
         s = element_span(data, start_re)
@@ -129,6 +150,7 @@ def main():
         sys.exit(f"no page is in both {args.folio_dir} and {args.hugo_dir}")
     sizes = []
     parts = {}
+    hugo_parts = {}
     redirects = 0
     for n in names:
         with open(os.path.join(args.folio_dir, n), "rb") as f:
@@ -142,6 +164,8 @@ def main():
         if args.breakdown:
             for part, b in breakdown(data).items():
                 parts[part] = parts.get(part, 0) + b
+            for part, b in breakdown(hugo, HUGO_PARTS).items():
+                hugo_parts[part] = hugo_parts.get(part, 0) + b
 
     count = len(sizes)
     folio_total = sum(s[1] for s in sizes)
@@ -157,11 +181,31 @@ def main():
 
     if args.breakdown:
         print()
-        print(f"folio page parts, mean bytes per page (of {folio_total / count:,.0f}):")
+        print(f"page parts, mean bytes per page (folio {folio_total / count:,.0f}, Hugo {hugo_total / count:,.0f}):")
+        print(f"  {'':14}{'folio':>8}  {'share':>6}{'Hugo':>8}")
+        # Hugo's page title is counted in "other", as folio's is.
+        hugo_parts["other"] = hugo_parts.get("other", 0) + hugo_parts.pop("page title", 0)
+        hugo_names = {p for p, _ in HUGO_PARTS}
         order = [p for p, _ in PARTS] + ["other"]
+        same_folio = same_hugo = 0
         for p in order:
             total = parts.get(p, 0)
-            print(f"  {p:14}{total / count:>8,.0f}  {100 * total / folio_total:5.1f}%")
+            line = f"  {p:14}{total / count:>8,.0f}  {100 * total / folio_total:5.1f}%"
+            if p in hugo_names:
+                line += f"{hugo_parts.get(p, 0) / count:>8,.0f}"
+                same_folio += total
+                same_hugo += hugo_parts.get(p, 0)
+            elif p == "other":
+                line += f"{hugo_parts.get(p, 0) / count:>8,.0f}"
+            else:
+                line += f"{'-':>8}"
+            print(line)
+        only = [p for p in order if p not in hugo_names and p != "other" and parts.get(p)]
+        print(f"parts both pages have ({', '.join(p for p in order if p in hugo_names)}):")
+        print(f"  folio {same_folio / count:,.0f}, Hugo {same_hugo / count:,.0f} mean bytes;"
+              f" ratio folio/Hugo {same_folio / same_hugo:.3f}")
+        print(f"parts only folio's page has ({', '.join(only)}):"
+              f" {sum(parts[p] for p in only) / count:,.0f} mean bytes")
 
     if args.worst:
         print()
