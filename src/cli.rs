@@ -201,6 +201,9 @@ pub fn build(opts: &BuildOptions) -> i32 {
                 for (stage, secs) in &timings {
                     eprintln!("  {stage:<9} {:>8.1} ms", secs * 1000.0);
                 }
+                if let Some(kb) = peak_rss_kb() {
+                    eprintln!("  peak memory {:.0} MB", kb as f64 / 1024.0);
+                }
             }
             if opts.verbosity != Verbosity::Quiet {
                 let n = selected;
@@ -293,4 +296,12 @@ pub fn new_manual(dir: &Path) -> i32 {
     }
     eprintln!("created a starter manual in {}; build it with: folio build --root {}", dir.display(), dir.display());
     EXIT_OK
+}
+
+/// The process's peak resident memory in KiB (`VmHWM` of `/proc/self/status`), where
+/// the system has it (Linux).
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -13,7 +13,7 @@ struct Cli {
     /// Print nothing but errors.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// Print timings per stage.
+    /// Print timings per stage, and the peak memory where the system reports it.
     #[arg(long, short, global = true)]
     verbose: bool,
     /// Worker threads (default: one per core).

@@ -523,3 +523,19 @@ fn usage_errors_exit_2() {
     let o = run(m.path(), &["build", "--root", "does-not-exist"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn verbose_prints_each_stage_and_the_peak_memory() {
+    let m = fixture("basic");
+    let out = m.path().join("verbose-out");
+    let run = run(m.path(), &["build", "--out", out.to_str().unwrap(), "--verbose"]);
+    assert!(run.status.success(), "{}", stderr(&run, m.path()));
+    let err = String::from_utf8_lossy(&run.stderr);
+    for stage in ["load", "model", "markdown", "links", "write"] {
+        assert!(err.lines().any(|l| l.trim_start().starts_with(stage) && l.ends_with(" ms")), "{stage}: {err}");
+    }
+    if cfg!(target_os = "linux") {
+        let mb = err.lines().find_map(|l| l.trim().strip_prefix("peak memory ")?.strip_suffix(" MB"));
+        assert!(mb.and_then(|n| n.parse::<u64>().ok()).is_some_and(|n| n > 0), "{err}");
+    }
+}

@@ -213,8 +213,8 @@ pub fn article<'s>(
             site.describe_presence(&art.presence)
         ));
     }
-    let ta = pa.map(|p| site.bodies[p.body].text.as_str()).unwrap_or("");
-    let tb = pb.map(|p| site.bodies[p.body].text.as_str()).unwrap_or("");
+    let ta = pa.map(|p| &*site.bodies[p.body].text).unwrap_or("");
+    let tb = pb.map(|p| &*site.bodies[p.body].text).unwrap_or("");
     let hunks = super::text::hunks(ta, tb, context, word);
     let (lines_added, lines_removed) = super::text::line_counts(ta, tb);
     let meta_differs = match (pa, pb) {

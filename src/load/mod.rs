@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -89,8 +90,9 @@ pub struct ArticleFile {
     /// The version after `@`, for a revision file.
     pub at: Option<String>,
     pub front: FrontMatter,
-    /// The Markdown after the front matter.
-    pub body: String,
+    /// The Markdown after the front matter; shared with the model's bodies of this
+    /// file that are its whole text (no only-blocks).
+    pub body: Arc<str>,
     /// 1-based line number of the first body line in the file.
     pub body_line: u32,
 }
@@ -328,9 +330,16 @@ fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<(Vec<ArticleFil
                 Some((s, v)) => (s.to_string(), Some(v.to_string())),
                 None => (stem.clone(), None),
             };
-            let file = read_text(abs, rel, &mut d)
-                .and_then(|text| front::parse(text, rel, &mut d))
-                .map(|(front, body, body_line)| ArticleFile { path: rel.clone(), slug, at, front, body, body_line });
+            let file = read_text(abs, rel, &mut d).and_then(|text| front::parse(text, rel, &mut d)).map(
+                |(front, body, body_line)| ArticleFile {
+                    path: rel.clone(),
+                    slug,
+                    at,
+                    front,
+                    body: Arc::from(body),
+                    body_line,
+                },
+            );
             (file, d)
         })
         .collect();

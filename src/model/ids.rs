@@ -50,12 +50,16 @@ impl fmt::Display for VersionId {
 }
 
 /// An article's slug: the file stem before any `@`, unique across the manual.
+///
+/// Shared, not copied: every version's pages, nav tree and link tables hold the ids of
+/// all their articles, so a clone is a reference count, not a new string (at 10,000
+/// articles x 30 versions that is millions of clones).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ArticleId(String);
+pub struct ArticleId(std::sync::Arc<str>);
 
 impl ArticleId {
     pub fn new(slug: impl Into<String>) -> Self {
-        ArticleId(slug.into())
+        ArticleId(std::sync::Arc::from(slug.into()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -12,6 +12,7 @@ pub mod only;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -68,7 +69,9 @@ pub struct Article {
 pub struct Body {
     /// Index into [`Site::files`].
     pub file: usize,
-    pub text: String,
+    /// The resolved Markdown; the file's own text (shared, not copied) when the file has
+    /// no only-blocks.
+    pub text: Arc<str>,
     /// For each line of `text`, its 1-based line in the file.
     pub line_map: Vec<u32>,
 }
@@ -471,7 +474,7 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
                 .zip(&numbers)
                 .filter_map(|((a, r), n)| {
                     let (fi, lb) = r.pages[vi]?;
-                    Some((a.id.clone(), page_of(a, fi, &files[fi], n[lb])))
+                    Some((a.id.clone(), page_of(a, fi, &files[fi], n[lb], &articles)))
                 })
                 .collect();
             VersionView { version: (*v).clone(), pages, nav: NavTree::default(), home: None }
@@ -566,12 +569,12 @@ fn resolve_article(
             Some(k) => k,
             None => {
                 let (text, line_map) = match &blocks[fi] {
-                    Some(b) => {
+                    Some(b) if !b.blocks.is_empty() => {
                         let (text, map) = b.resolve(&f.body, &active);
-                        (text, map.into_iter().map(|l| f.body_line + l).collect())
+                        (Arc::from(text), map.into_iter().map(|l| f.body_line + l).collect())
                     }
-                    // Broken only-blocks were reported; the raw text stands in.
-                    None => (f.body.clone(), line_map(&f.body, f.body_line)),
+                    // No only-blocks, or broken ones (reported): the file's text stands.
+                    _ => (f.body.clone(), line_map(&f.body, f.body_line)),
                 };
                 r.bodies.push(Body { file: fi, text, line_map });
                 keys.push((fi, active));
@@ -583,16 +586,23 @@ fn resolve_article(
     r
 }
 
-fn line_map(body: &str, first: u32) -> Vec<u32> {
+/// Line map of a body that is its file's whole text from line `first` on.
+pub(crate) fn line_map(body: &str, first: u32) -> Vec<u32> {
     (0..body.lines().count() as u32).map(|l| first + l).collect()
 }
 
-fn page_of(a: &Article, fi: usize, f: &ArticleFile, body: usize) -> Page {
+/// Article `a`'s page from file `fi`; the parent's id is shared with `articles` when
+/// the parent exists (a missing parent is reported by the nav tree).
+fn page_of(a: &Article, fi: usize, f: &ArticleFile, body: usize, articles: &BTreeMap<ArticleId, Article>) -> Page {
+    let parent = f.front.parent.as_deref().map(|p| match articles.get_key_value(p) {
+        Some((id, _)) => id.clone(),
+        None => ArticleId::new(p),
+    });
     Page {
         id: a.id.clone(),
         file: fi,
         title: f.front.title.clone().unwrap_or_default(),
-        parent: f.front.parent.as_ref().map(|p| ArticleId::new(p.as_str())),
+        parent,
         order: f.front.order,
         keywords: f.front.keywords.clone(),
         body,
@@ -902,6 +912,29 @@ mod tests {
 
     fn source(files: &[(&str, &str)]) -> (tempfile::TempDir, Source) {
         crate::load::load_files(files)
+    }
+
+    #[test]
+    fn bodies_share_the_text_of_files_without_only_blocks() {
+        let (_dir, src) = source(&[
+            ("versions/1.yaml", ""),
+            ("versions/2.yaml", ""),
+            ("articles/home.md", "---\ntitle: Home\n---\nfirst\n<!-- only 2.. -->\nx\n<!-- /only -->\n"),
+            ("articles/plain.md", "---\ntitle: Plain\nparent: home\n---\nsame\ntext\n"),
+        ]);
+        let mut diags = Diagnostics::new();
+        let site = build(src, &mut diags);
+        assert!(!diags.has_errors());
+        let body_of = |slug: &str, vi: usize| &site.bodies[site.views[vi].pages[slug].body];
+        // One body for both versions, and it is the file's own text, not a copy.
+        let plain = body_of("plain", 0);
+        assert_eq!(site.views[1].pages["plain"].body, site.views[0].pages["plain"].body);
+        assert!(Arc::ptr_eq(&plain.text, &site.files[plain.file].body));
+        assert_eq!((&*plain.text, plain.line_map.as_slice()), ("same\ntext\n", &[5, 6][..]));
+        // Only-blocks make texts of their own.
+        let (h1, h2) = (body_of("home", 0), body_of("home", 1));
+        assert_eq!((&*h1.text, &*h2.text), ("first\n", "first\nx\n"));
+        assert_eq!((h1.line_map.as_slice(), h2.line_map.as_slice()), (&[4][..], &[4, 6][..]));
     }
 
     #[test]

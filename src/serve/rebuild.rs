@@ -937,7 +937,7 @@ fn read_yaml(root: &Path, site: &Site) -> HashMap<PathBuf, String> {
         .filter_map(|f| {
             let text = read_source(&root.join(&f.path))?;
             let (yaml, body, body_line) = load::split_front_matter(&text)?;
-            (body == f.body && body_line == f.body_line).then(|| (f.path.clone(), yaml.to_string()))
+            (body == &*f.body && body_line == f.body_line).then(|| (f.path.clone(), yaml.to_string()))
         })
         .collect()
 }
@@ -954,7 +954,7 @@ fn read_source(path: &Path) -> Option<String> {
 /// A changed article file the fast path can take.
 struct FilePatch {
     fi: usize,
-    body: String,
+    body: Arc<str>,
     blocks: OnlyBlocks,
 }
 
@@ -985,7 +985,7 @@ fn eligible(root: &Path, cur: &Current, rel: &Path) -> Option<FilePatch> {
             }
         }
     }
-    Some(FilePatch { fi, body: body.to_string(), blocks })
+    Some(FilePatch { fi, body: Arc::from(body), blocks })
 }
 
 /// What applying one [`FilePatch`] did.
@@ -1018,7 +1018,7 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
     let id = ArticleId::new(f.slug.as_str());
     // Plan: (version, old body, new body key).
     let mut keys: Vec<Vec<bool>> = Vec::new();
-    let mut texts: Vec<(String, Vec<u32>)> = Vec::new();
+    let mut texts: Vec<(Arc<str>, Vec<u32>)> = Vec::new();
     let mut plan: Vec<(usize, usize, usize)> = Vec::new();
     for (vi, view) in site.views.iter().enumerate() {
         let Some(page) = view.pages.get(&id) else { continue };
@@ -1029,8 +1029,13 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
         let k = match keys.iter().position(|k| *k == active) {
             Some(k) => k,
             None => {
-                let (text, map) = p.blocks.resolve(&p.body, &active);
-                texts.push((text, map.into_iter().map(|l| f.body_line + l).collect()));
+                // As the model does: a file without only-blocks shares its text.
+                texts.push(if p.blocks.blocks.is_empty() {
+                    (p.body.clone(), crate::model::line_map(&p.body, f.body_line))
+                } else {
+                    let (text, map) = p.blocks.resolve(&p.body, &active);
+                    (Arc::from(text), map.into_iter().map(|l| f.body_line + l).collect())
+                });
                 keys.push(active);
                 keys.len() - 1
             }
@@ -1051,10 +1056,10 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
     }
     // The article's text in each version, before and after.
     let before: Vec<Option<&str>> =
-        site.views.iter().map(|v| v.pages.get(&id).map(|p| site.bodies[p.body].text.as_str())).collect();
+        site.views.iter().map(|v| v.pages.get(&id).map(|p| &*site.bodies[p.body].text)).collect();
     let mut after = before.clone();
     for &(vi, _, k) in &plan {
-        after[vi] = Some(texts[k].0.as_str());
+        after[vi] = Some(&*texts[k].0);
     }
     let changes: Vec<usize> = (1..site.views.len())
         .filter(|&vi| {
@@ -1089,7 +1094,7 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
     }
     for s in free {
         // No page uses it any more.
-        cur.site.bodies[s].text = String::new();
+        cur.site.bodies[s].text = Arc::from("");
         cur.site.bodies[s].line_map = Vec::new();
         cur.bodies[s] = None;
         cur.docs[s] = None;
