@@ -568,14 +568,7 @@ fn resolve_article(
         let body = match keys.iter().position(|(kf, ka)| *kf == fi && *ka == active) {
             Some(k) => k,
             None => {
-                let (text, line_map) = match &blocks[fi] {
-                    Some(b) if !b.blocks.is_empty() => {
-                        let (text, map) = b.resolve(&f.body, &active);
-                        (Arc::from(text), map.into_iter().map(|l| f.body_line + l).collect())
-                    }
-                    // No only-blocks, or broken ones (reported): the file's text stands.
-                    _ => (f.body.clone(), line_map(&f.body, f.body_line)),
-                };
+                let (text, line_map) = resolve_body(blocks[fi].as_ref(), &f.body, f.body_line, &active);
                 r.bodies.push(Body { file: fi, text, line_map });
                 keys.push((fi, active));
                 keys.len() - 1
@@ -586,9 +579,22 @@ fn resolve_article(
     r
 }
 
-/// Line map of a body that is its file's whole text from line `first` on.
-pub(crate) fn line_map(body: &str, first: u32) -> Vec<u32> {
-    (0..body.lines().count() as u32).map(|l| first + l).collect()
+/// A file's body with the only-blocks `active` applied, and the file line of each of its
+/// lines (the body starts at line `body_line`). Without only-blocks (or with broken ones,
+/// which are reported) the body is the file's text itself, shared, not copied.
+pub(crate) fn resolve_body(
+    blocks: Option<&only::OnlyBlocks>,
+    body: &Arc<str>,
+    body_line: u32,
+    active: &[bool],
+) -> (Arc<str>, Vec<u32>) {
+    match blocks {
+        Some(b) if !b.blocks.is_empty() => {
+            let (text, map) = b.resolve(body, active);
+            (Arc::from(text), map.into_iter().map(|l| body_line + l).collect())
+        }
+        _ => (body.clone(), (0..body.lines().count() as u32).map(|l| body_line + l).collect()),
+    }
 }
 
 /// Article `a`'s page from file `fi`; the parent's id is shared with `articles` when

@@ -1029,13 +1029,7 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
         let k = match keys.iter().position(|k| *k == active) {
             Some(k) => k,
             None => {
-                // As the model does: a file without only-blocks shares its text.
-                texts.push(if p.blocks.blocks.is_empty() {
-                    (p.body.clone(), crate::model::line_map(&p.body, f.body_line))
-                } else {
-                    let (text, map) = p.blocks.resolve(&p.body, &active);
-                    (Arc::from(text), map.into_iter().map(|l| f.body_line + l).collect())
-                });
+                texts.push(crate::model::resolve_body(Some(&p.blocks), &p.body, f.body_line, &active));
                 keys.push(active);
                 keys.len() - 1
             }
