@@ -46,7 +46,7 @@ PARTS = [
     ("article body", r"<article\b"),
     ("children", r"<section\b[^>]*\bclass=\"[^\"]*\bchildren"),
     ("on this page", r"<aside\b"),
-    ("history", r"<section\b[^>]*\bclass=\"[^\"]*\bpage-history"),
+    ("history", r"<section\b[^>]*\bclass=\"[^\"]*\bhistory\b"),
     ("prev/next", r"<nav\b[^>]*\bclass=\"[^\"]*\bprev-next"),
     ("footer", r"<footer\b"),
 ]

@@ -342,7 +342,7 @@ function setupPagefind() {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const args = ['--site', vdir, '--output-path', path.join(root, 'pagefind'), '--glob', '*.html', '--root-selector', 'main',
-    '--exclude-selectors', '.breadcrumb, .children, .on-this-page, .page-history, .prev-next', '--quiet'];
+    '--exclude-selectors', '.breadcrumb, .children, .on-this-page, .history, .prev-next', '--quiet'];
   log(`pagefind ${args.join(' ')}`);
   const t0 = performance.now();
   const r = spawnSync(bin, args, { encoding: 'utf8' });

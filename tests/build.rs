@@ -99,8 +99,8 @@ fn revisions_only_blocks_and_code_blocks() {
     let v20 = read(out.join("w20/setup.html"));
     assert!(main_of(&v10).contains("legacy runtime"));
     assert!(!main_of(&v11).contains("legacy runtime"));
-    assert!(main_of(&v10).contains("<h1 class=\"page-title\">Setup</h1>"));
-    assert!(main_of(&v20).contains("<h1 class=\"page-title\">Installing the Widget</h1>"));
+    assert!(main_of(&v10).contains("<h1>Setup</h1>"));
+    assert!(main_of(&v20).contains("<h1>Installing the Widget</h1>"));
     // A marker inside a code block is text, not a marker.
     assert!(v10.contains("&lt;!-- only 9.9 --&gt;"));
     assert!(v10.contains("this is code, not a marker"));
@@ -154,17 +154,31 @@ fn version_menu_banner_and_canonical() {
 fn nav_tree_breadcrumb_prev_next_and_children() {
     let (_m, out) = built_basic();
     let cloud = read(out.join("w20/cloud.html"));
-    // The static tree opens the path to the current page and marks it (list items end
-    // where the next one starts: no `</li>`).
-    assert!(
-        cloud.contains(r#"<li class="current"><a href="cloud.html" aria-current="page">Cloud Sync</a>"#),
-        "{cloud}"
+    let connector = read(out.join("w20/connector.html"));
+    // The static tree holds the page and its siblings, the page marked (list items end
+    // where the next one starts: no `</li>`); the breadcrumb holds the path up and "In
+    // this section" the children, so no link is on the page twice.
+    let tree_of = |page: &str| {
+        let at = page.find("<nav id=\"tree\"").expect("a tree");
+        page[at..at + page[at..].find("</nav>").unwrap()].to_string()
+    };
+    assert_eq!(
+        tree_of(&connector),
+        "<nav id=\"tree\" aria-label=\"Contents\"><ul>\n<li><a href=\"setup.html\">Installing the Widget</a>\n\
+         <li class=\"current\"><a href=\"connector.html\" aria-current=\"page\">Connector</a>\n</ul>"
     );
-    assert!(cloud.contains(r#"<li><a href="connector.html">Connector</a><ul>"#), "{cloud}");
+    assert_eq!(
+        tree_of(&cloud),
+        "<nav id=\"tree\" aria-label=\"Contents\"><ul>\n<li class=\"current\"><a href=\"cloud.html\" aria-current=\"page\">Cloud Sync</a>\n</ul>"
+    );
+    // Pages outside the tree hold the top level.
+    assert!(tree_of(&read(out.join("w20/changes.html")))
+        .contains("<ul>\n<li><a href=\"start.html\">Widget Manual</a>\n</ul>"));
     assert!(main_of(&cloud).contains(r#"<ol><li><a href="start.html">Widget Manual</a><li><a href="connector.html">Connector</a><li aria-current="page">Cloud Sync</ol>"#));
     assert!(main_of(&cloud).contains(r#"<a rel="prev" href="connector.html">"#));
-    let connector = read(out.join("w20/connector.html"));
-    assert!(main_of(&connector).contains(r#"<h2 id="children-title">In this section</h2>"#));
+    assert!(main_of(&connector).contains(
+        "<section class=\"children\"><h2>In this section</h2>\n<ul><li><a href=\"cloud.html\">Cloud Sync</a></ul>"
+    ));
     assert!(main_of(&connector).contains(r#"<a rel="next" href="cloud.html">"#));
     // The whole tree is a shared script, not repeated in pages.
     let nav = fs::read_dir(out.join("w20"))

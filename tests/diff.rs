@@ -344,7 +344,7 @@ fn article_history_follows_renames() {
     let (_tmp, site) = built();
     let page = common::read(site.join("v3.0/newname.html"));
     let main = common::main_of(&page);
-    let history = &main[main.find("id=\"history-title\"").expect("a history section")..];
+    let history = &main[main.find("<section class=\"history\">").expect("a history section")..];
     let history = &history[..history.find("</section>").unwrap()];
     // Added as oldname in 1.0 (the page it had: no diff page there), renamed in 2.0,
     // changed in 3.0 (their diff pages, under the new name).

@@ -26,52 +26,6 @@ pub struct Link {
     pub url: String,
 }
 
-/// Writes the static tree of one page.
-struct TreeWriter<'t, 'a> {
-    cx: &'t VersionCx<'a>,
-    /// The page's ancestors and the page itself, root first.
-    path: &'t [ArticleId],
-    current: Option<&'t ArticleId>,
-    root: &'t str,
-}
-
-impl TreeWriter<'_, '_> {
-    /// Lists `ids` (the nodes at `depth`); the node on the path gets its children
-    /// nested inside it, depth-first.
-    fn level(&self, ids: &[ArticleId], depth: usize, s: &mut String) {
-        let root = self.root;
-        // Above the page's own level only the ancestor on the path is listed; the page's
-        // level lists all its siblings, and the page its children.
-        let on_page_level = depth + 1 >= self.path.len();
-        for id in ids {
-            let on_path = self.path.get(depth) == Some(id);
-            if !on_page_level && !on_path {
-                continue;
-            }
-            let current = Some(id) == self.current;
-            // No `</li>`: HTML closes an item at the next `<li>` or the list's `</ul>`,
-            // and the tree is on every page.
-            s.push('\n');
-            s.push_str(if current { "<li class=\"current\">" } else { "<li>" });
-            let _ = write!(s, "<a href=\"{root}{id}.html\"");
-            if current {
-                s.push_str(" aria-current=\"page\"");
-            }
-            s.push('>');
-            s.push_str(self.cx.title_html(id));
-            s.push_str("</a>");
-            if on_path {
-                let kids = self.cx.view().nav.children_of(id);
-                if !kids.is_empty() {
-                    s.push_str("<ul>");
-                    self.level(kids, depth + 1, s);
-                    s.push_str("</ul>");
-                }
-            }
-        }
-    }
-}
-
 /// The old-version banner.
 #[derive(Debug, Clone, Serialize)]
 pub struct Banner {
@@ -406,25 +360,29 @@ impl<'a> VersionCx<'a> {
         s
     }
 
-    /// The static tree: the path from the top level down to `current`, its siblings and
-    /// its children, as nested `<ul>` (the top level alone on pages outside the tree);
-    /// `li.current` on the page. With JavaScript, `folio.js` replaces it with the whole
-    /// tree from `nav.<hash>.js`.
+    /// The static tree: `current`'s siblings (itself among them, `li.current`), or the top
+    /// level on pages outside the tree, as one `<ul>`. The breadcrumb holds the path up and
+    /// the article's "In this section" its children, so the page is navigable without
+    /// JavaScript and carries no link twice; with JavaScript, `folio.js` replaces the list
+    /// with the whole tree from `nav.<hash>.js`, the path to the page open.
     fn tree_html(&self, current: Option<&ArticleId>, root: &str) -> String {
-        let view = self.view();
-        let mut path: Vec<ArticleId> = match current {
-            Some(c) if view.pages.contains_key(c) => view.nav.ancestors(c),
-            _ => Vec::new(),
-        };
-        if let Some(c) = current.filter(|c| view.pages.contains_key(*c)) {
-            path.push(c.clone());
-        }
-        let mut s = String::with_capacity(4096);
-        s.push_str("<ul>");
+        let nav = &self.view().nav;
+        let current = current.filter(|c| nav.position.contains_key(*c));
+        let level = current.map_or(nav.roots.as_slice(), |c| nav.siblings_of(c));
         // Tree nodes are pages of this version's nav, which the writer checks once per
         // version (every `nav.order` entry must have been written), not once per page.
-        let tree = TreeWriter { cx: self, path: &path, current, root };
-        tree.level(&view.nav.roots, 0, &mut s);
+        let mut s = String::with_capacity(64 * level.len() + 16);
+        s.push_str("<ul>");
+        for id in level {
+            // No `</li>`: HTML closes an item at the next `<li>` or the list's `</ul>`.
+            if Some(id) == current {
+                let _ = write!(s, "\n<li class=\"current\"><a href=\"{root}{id}.html\" aria-current=\"page\">");
+            } else {
+                let _ = write!(s, "\n<li><a href=\"{root}{id}.html\">");
+            }
+            s.push_str(self.title_html(id));
+            s.push_str("</a>");
+        }
         s.push_str("\n</ul>");
         s
     }

@@ -91,24 +91,33 @@ async function navRows(mode, page) {
 }
 
 /**
- * What the tree should show on page `slug`: every top-level page, and the children of
- * each page on the path to `slug` (its ancestors and itself), with those opened.
- * `toggles` says whether rows carry ▾/▸ (the script's tree) or · only (static tree).
+ * What the tree should show on page `slug`. The script's tree (`toggles`: rows carry ▾/▸)
+ * shows every top-level page and the children of each page on the path to `slug` (its
+ * ancestors and itself), with those opened. The static tree in the HTML (no toggles, rows
+ * marked ·) shows only `slug` and its siblings: the breadcrumb holds the path up and
+ * "In this section" the children.
  */
-// With toggles (the full tree folio.js builds), every level on the path is open. Without
-// (the static tree in the HTML), levels above the page show only the path: the page's
-// ancestors, its siblings and its children.
 function expectedTree(rows, slug, toggles) {
   const at = rows.findIndex((r) => r[0] === slug);
   assert.ok(at >= 0, `${slug} is in the tree`);
   const path = new Set([slug]);
+  let parent = -1;
   for (let i = at, d = rows[at][2]; i >= 0; i--) {
     if (rows[i][2] < d) {
+      if (parent < 0) parent = i;
       path.add(rows[i][0]);
       d = rows[i][2];
     }
   }
   const out = [];
+  if (!toggles) {
+    const depth = rows[at][2];
+    for (let i = parent + 1; i < rows.length && rows[i][2] >= depth; i++) {
+      const [s, title, d] = rows[i];
+      if (d === depth) out.push(`· ${title}${s === slug ? ' [current]' : ''}`);
+    }
+    return out;
+  }
   const parentOpen = [true]; // by depth: is the parent of this row shown open?
   rows.forEach(([s, title, depth], i) => {
     parentOpen.length = depth + 1;
@@ -116,8 +125,7 @@ function expectedTree(rows, slug, toggles) {
     const open = path.has(s);
     parentOpen[depth + 1] = open && parentOpen[depth];
     if (!parentOpen[depth]) return;
-    if (!toggles && depth < rows[at][2] && !open) return;
-    const mark = toggles && hasKids ? (open ? '▾' : '▸') : '·';
+    const mark = hasKids ? (open ? '▾' : '▸') : '·';
     out.push(`${'  '.repeat(depth)}${mark} ${title}${s === slug ? ' [current]' : ''}`);
   });
   return out;
@@ -307,7 +315,7 @@ for (const name of ['http', 'file']) {
       });
     });
 
-    it('with JavaScript off, the static tree shows the path and the version menu still works', T, async () => {
+    it('with JavaScript off, the static tree shows the siblings, the breadcrumb the path, and the version menu still works', T, async () => {
       await inContext({ javaScriptEnabled: false }, async ({ page }) => {
         await goto(mode, page, PAGE);
         assert.equal(await page.locator('#tree').getAttribute('data-full-tree'), null, 'no script ran');
@@ -338,12 +346,12 @@ for (const name of ['http', 'file']) {
         await page.locator('aside.on-this-page').waitFor({ state: 'visible' });
         const items = await onThisPage(page);
         // The article's h2s (this page has no h3), in order, each linking to its id.
-        const headings = await page.$$eval('article h2[id]:not(#children-title)', (hs) =>
+        const headings = await page.$$eval('article h2[id]:not(.children h2)', (hs) =>
           hs.map((h) => ['level-2', `#${h.id}`, h.textContent]),
         );
         assert.ok(headings.length >= 5, 'the page has headings');
         assert.deepEqual(items, headings);
-        const article = await page.locator('article.article-body').boundingBox();
+        const article = await page.locator('main article').boundingBox();
         const aside = await page.locator('aside.on-this-page').boundingBox();
         assert.ok(aside.x >= article.x + article.width, 'beside the article, on its right');
 
@@ -353,7 +361,7 @@ for (const name of ['http', 'file']) {
         await page.waitForFunction((h) => location.hash === h, href);
         assert.equal(here(mode, page), PAGE);
         const top = await page.locator(href).evaluate((h) => h.getBoundingClientRect().top);
-        const bar = await page.locator('header.topbar').evaluate((h) => h.getBoundingClientRect().bottom);
+        const bar = await page.locator('body > header').evaluate((h) => h.getBoundingClientRect().bottom);
         assert.ok(top >= bar && top < bar + 80, `heading at ${top}px, top bar ends at ${bar}px`);
       });
       await inContext({ javaScriptEnabled: false }, async ({ page }) => {
@@ -420,7 +428,7 @@ describe('"On this page" on a small manual', { skip: BIN ? false : 'FOLIO_BIN is
       const indent = await page.$$eval('aside.on-this-page li', (lis) => lis.map((li) => getComputedStyle(li).paddingLeft));
       assert.equal(indent[0], '0px');
       assert.notEqual(indent[1], '0px', 'an h3 is indented under its h2');
-      assert.ok(await page.locator('#children-title').count(), 'the page has "In this section"');
+      assert.ok(await page.locator('article section.children h2').count(), 'the page has "In this section"');
 
       await goto(mode, page, 'v1.0/child.html');
       await page.locator('#tree[data-full-tree="true"]').waitFor({ state: 'attached' });
@@ -476,7 +484,7 @@ describe('tree links on every kind of page', () => {
   it('diff pages link only to pages that exist', T, async () => {
     await inContext({}, async ({ page }) => {
       await goto(mode, page, PAGE);
-      const diff = await page.locator('.page-history a[href*="/diff/"]').first().evaluate((a) => a.href);
+      const diff = await page.locator('.history a[href*="/diff/"]').first().evaluate((a) => a.href);
       await goto(mode, page, mode.rel(diff));
       await fullTree(page);
       assert.deepEqual(await brokenTreeLinks(mode, page), [], `tree links on ${mode.rel(diff)}`);

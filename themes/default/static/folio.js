@@ -93,7 +93,7 @@
   // the article on wide screens. Built here rather than carried in every page's HTML;
   // without JavaScript the headings themselves are still in the page.
   function onThisPage() {
-    var article = document.querySelector("article.article-body");
+    var article = document.querySelector("main > article");
     if (!article) return;
     var ul = el("ul");
     var hs = article.querySelectorAll("h2[id], h3[id]");
@@ -111,7 +111,11 @@
     title.id = "otp-title";
     aside.appendChild(title);
     aside.appendChild(ul);
-    article.parentNode.insertBefore(aside, article.nextSibling);
+    // The article and its aside side by side (one column on narrow screens).
+    var grid = el("div", "article-grid");
+    article.parentNode.insertBefore(grid, article);
+    grid.appendChild(article);
+    grid.appendChild(aside);
   }
 
   function versionMenu() {
