@@ -597,7 +597,7 @@ impl Shared<'_> {
                 })
                 .reduce(Written::default, Written::merge)
         };
-        let (part, rest) = rayon::join(pages, || self.version_rest(vi, &cx, docs, vocab));
+        let (part, rest) = rayon::join(pages, || self.version_rest(&cx, docs, vocab));
         w = w.merge(part).merge(rest?);
         // Thousands of pages share the same link targets: keep each once, in the set
         // all versions share.
@@ -608,19 +608,18 @@ impl Shared<'_> {
         Ok(w)
     }
 
-    /// Everything of version `vi` but its article pages: its home, search page, 404,
+    /// Everything of `cx`'s version but its article pages: its home, search page, 404,
     /// alias redirects, what-changed and diff pages, and search index.
     fn version_rest(
         &self,
-        vi: usize,
         cx: &VersionCx,
         docs: &[(usize, &index::PreparedDoc)],
         vocab: &index::Vocab,
     ) -> Result<Written, WriteError> {
+        let view = cx.view();
+        let vpath = &view.version.path;
         let (o, site, theme, bodies) = (self.o, self.site, self.theme, self.bodies);
         let mut w = Written::default();
-        let view = &site.views[vi];
-        let vpath = &view.version.path;
         if let Some(home) = &view.home {
             if let Some(body) = &bodies[view.pages[home].body] {
                 let (ctx, targets) = cx.article(home, body, true);
