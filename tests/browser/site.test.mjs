@@ -371,6 +371,22 @@ for (const name of ['http', 'file']) {
       });
     });
 
+    it('the skip link is the first stop of the keyboard and moves it past the top bar and the tree', T, async () => {
+      await inContext({}, async ({ page }) => {
+        await goto(mode, page, PAGE);
+        await fullTree(page);
+        await page.keyboard.press('Tab');
+        const skip = page.getByRole('link', { name: 'Skip to content', exact: true });
+        assert.equal(await skip.evaluate((a) => a === document.activeElement), true, 'the first Tab reaches it');
+        assert.ok(await skip.evaluate((a) => a.getBoundingClientRect().left >= 0), 'shown while focused');
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Tab');
+        // The next stop is the first link in <main> (the breadcrumb), not the top bar or the tree.
+        const next = await page.evaluate(() => [!!document.activeElement.closest('main'), document.activeElement.textContent]);
+        assert.deepEqual(next, [true, await page.locator('main .breadcrumb a').first().textContent()]);
+      });
+    });
+
     it('on a phone the tree folds behind a Contents button, and stays open without JavaScript', T, async () => {
       await inContext({ viewport: PHONE, isMobile: true, hasTouch: true }, async ({ page }) => {
         await goto(mode, page, PAGE);
