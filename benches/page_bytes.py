@@ -40,14 +40,14 @@ import sys
 PARTS = [
     ("head", None),
     ("top bar", r"<header\b"),
-    ("version menu", r"<details\b[^>]*\bclass=\"[^\"]*\bversion"),
+    ("version menu", r"<details\b"),
     ("tree", r"<nav\b[^>]*\bid=\"tree\""),
-    ("breadcrumb", r"<nav\b[^>]*\bclass=\"[^\"]*\bbreadcrumb"),
+    ("breadcrumb", r"<nav\b[^>]*\baria-label=\"Breadcrumb\""),
     ("article body", r"<article\b"),
     ("children", r"<section\b[^>]*\bclass=\"[^\"]*\bchildren"),
     ("on this page", r"<aside\b"),
-    ("history", r"<section\b[^>]*\bclass=\"[^\"]*\bhistory\b"),
-    ("prev/next", r"<nav\b[^>]*\bclass=\"[^\"]*\bprev-next"),
+    ("history", r"<section\b[^>]*>\s*<h2>Changed in\b"),
+    ("prev/next", r"<nav\b[^>]*\baria-label=\"Previous and next\""),
     ("footer", r"<footer\b"),
 ]
 

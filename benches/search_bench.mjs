@@ -250,7 +250,7 @@ function bytesOf(files) {
 
 /** In the page: enter `q` into the box (one input event) and resolve with ms until its results show. */
 function folioQuery(q) {
-  const input = document.getElementById('search-q');
+  const input = document.querySelector('form[role=search] input[name=q]');
   const foot = document.querySelector('.search-foot');
   const want = q.trim();
   const done = () => {
@@ -274,7 +274,7 @@ function folioQuery(q) {
 
 /** In the page: arm a timer that starts at the next keydown and stops when `q`'s results show. */
 function folioArmKeystroke(q) {
-  const input = document.getElementById('search-q');
+  const input = document.querySelector('form[role=search] input[name=q]');
   const foot = document.querySelector('.search-foot');
   const want = q.trim();
   window.__warm = new Promise((resolve) => {
@@ -302,9 +302,9 @@ async function folioRun(mode, q) {
     // warm: the query without its last letter, then the keystroke that adds it
     await page.evaluate(folioQuery, q.slice(0, -1));
     await page.evaluate(folioArmKeystroke, q);
-    await page.focus('#search-q');
+    await page.focus('form[role=search] input[name=q]');
     await page.evaluate(() => {
-      const i = document.getElementById('search-q');
+      const i = document.querySelector('form[role=search] input[name=q]');
       i.setSelectionRange(i.value.length, i.value.length);
     });
     await page.keyboard.type(q.slice(-1));
@@ -342,7 +342,7 @@ function setupPagefind() {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const args = ['--site', vdir, '--output-path', path.join(root, 'pagefind'), '--glob', '*.html', '--root-selector', 'main',
-    '--exclude-selectors', '.breadcrumb, .children, .on-this-page, .history, .prev-next', '--quiet'];
+    '--exclude-selectors', 'main > nav, .children, .on-this-page, main > section', '--quiet'];
   log(`pagefind ${args.join(' ')}`);
   const t0 = performance.now();
   const r = spawnSync(bin, args, { encoding: 'utf8' });

@@ -133,9 +133,10 @@ fn version_menu_banner_and_canonical() {
     assert!(cloud.contains(r#"<a href="../w11/cloud.html">v1.1</a>"#), "{cloud}");
     assert!(cloud.contains(r#"<li class="missing"><a href="../w10/index.html">v1.0 <small>"#), "{cloud}");
     assert!(cloud.contains(r#"href="https://example.com/beta/">v3.0 beta"#));
-    assert!(cloud.contains("<details class=\"version-menu\">"));
+    // The menu is the top bar's <details>, its summary named for screen readers.
+    assert!(cloud.contains("<details><summary aria-label=\"Version v2.0\">v2.0</summary><ul>"), "{cloud}");
     // This version is listed, marked and not linked.
-    assert!(cloud.contains("\n<li aria-current=\"true\">v2.0\n"), "{cloud}");
+    assert!(cloud.contains("<li aria-current=\"true\">v2.0<li>"), "{cloud}");
     // The latest version has no banner; older ones link to the same page in the latest.
     assert!(!cloud.contains("old-version-banner"));
     let setup10 = read(out.join("w10/setup.html"));
@@ -164,16 +165,17 @@ fn nav_tree_breadcrumb_prev_next_and_children() {
     };
     assert_eq!(
         tree_of(&connector),
-        "<nav id=\"tree\" aria-label=\"Contents\"><ul>\n<li><a href=\"setup.html\">Installing the Widget</a>\n\
-         <li class=\"current\"><a href=\"connector.html\" aria-current=\"page\">Connector</a>\n</ul>"
+        "<nav id=\"tree\" aria-label=\"Contents\"><ul><li><a href=\"setup.html\">Installing the Widget</a>\
+         <li><a href=\"connector.html\" aria-current=\"page\">Connector</a></ul>"
     );
     assert_eq!(
         tree_of(&cloud),
-        "<nav id=\"tree\" aria-label=\"Contents\"><ul>\n<li class=\"current\"><a href=\"cloud.html\" aria-current=\"page\">Cloud Sync</a>\n</ul>"
+        "<nav id=\"tree\" aria-label=\"Contents\"><ul><li><a href=\"cloud.html\" aria-current=\"page\">Cloud Sync</a></ul>"
     );
     // Pages outside the tree hold the top level.
-    assert!(tree_of(&read(out.join("w20/changes.html")))
-        .contains("<ul>\n<li><a href=\"start.html\">Widget Manual</a>\n</ul>"));
+    assert!(
+        tree_of(&read(out.join("w20/changes.html"))).contains("<ul><li><a href=\"start.html\">Widget Manual</a></ul>")
+    );
     assert!(main_of(&cloud).contains(r#"<ol><li><a href="start.html">Widget Manual</a><li><a href="connector.html">Connector</a><li aria-current="page">Cloud Sync</ol>"#));
     assert!(main_of(&cloud).contains(r#"<a rel="prev" href="connector.html">"#));
     assert!(main_of(&connector).contains(

@@ -344,13 +344,14 @@ fn article_history_follows_renames() {
     let (_tmp, site) = built();
     let page = common::read(site.join("v3.0/newname.html"));
     let main = common::main_of(&page);
-    let history = &main[main.find("<section class=\"history\">").expect("a history section")..];
+    let history = &main[main.find("<section><h2>Changed in</h2>").expect("a history section")..];
     let history = &history[..history.find("</section>").unwrap()];
     // Added as oldname in 1.0 (the page it had: no diff page there), renamed in 2.0,
     // changed in 3.0 (their diff pages, under the new name).
     assert!(history.contains("<li><a href=\"../v1.0/oldname.html\">v1.0</a>"), "{history}");
     assert!(history.contains("<li><a href=\"../v2.0/diff/newname.html\">v2.0</a>"), "{history}");
-    assert!(history.contains("<li><a href=\"../v3.0/diff/newname.html\" aria-current=\"true\">v3.0</a>"));
+    // This version's own diff page is in its folder.
+    assert!(history.contains("<li><a href=\"diff/newname.html\" aria-current=\"true\">v3.0</a>"), "{history}");
     assert_eq!(history.matches("<li>").count(), 3, "{history}");
     // The old page lists the same versions.
     let old = common::read(site.join("v1.0/oldname.html"));

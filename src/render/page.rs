@@ -315,7 +315,6 @@ impl<'a> VersionCx<'a> {
         s.push_str("<ul>");
         let mut wi = site.views.len();
         for (v, label) in site.versions.iter().zip(&self.labels_html).rev() {
-            s.push('\n');
             if let Some(url) = &v.url {
                 s.push_str("<li class=\"external\"><a href=\"");
                 s.push_str(&escape_html(url));
@@ -356,11 +355,11 @@ impl<'a> VersionCx<'a> {
                 }
             }
         }
-        s.push_str("\n</ul>");
+        s.push_str("</ul>");
         s
     }
 
-    /// The static tree: `current`'s siblings (itself among them, `li.current`), or the top
+    /// The static tree: `current`'s siblings (itself among them, marked `aria-current`), or the top
     /// level on pages outside the tree, as one `<ul>`. The breadcrumb holds the path up and
     /// the article's "In this section" its children, so the page is navigable without
     /// JavaScript and carries no link twice; with JavaScript, `folio.js` replaces the list
@@ -376,14 +375,14 @@ impl<'a> VersionCx<'a> {
         for id in level {
             // No `</li>`: HTML closes an item at the next `<li>` or the list's `</ul>`.
             if Some(id) == current {
-                let _ = write!(s, "\n<li class=\"current\"><a href=\"{root}{id}.html\" aria-current=\"page\">");
+                let _ = write!(s, "<li><a href=\"{root}{id}.html\" aria-current=\"page\">");
             } else {
-                let _ = write!(s, "\n<li><a href=\"{root}{id}.html\">");
+                let _ = write!(s, "<li><a href=\"{root}{id}.html\">");
             }
             s.push_str(self.title_html(id));
             s.push_str("</a>");
         }
-        s.push_str("\n</ul>");
+        s.push_str("</ul>");
         s
     }
 
@@ -417,14 +416,16 @@ impl<'a> VersionCx<'a> {
                 if self.selected[wi] {
                     targets.push(format!("{}/{there}.html", w.path));
                 }
+                // Links into this page's own version stay in its folder.
+                let folder = if wi == self.vi { String::new() } else { format!("../{}/", w.path) };
                 let diff_url = (wi > 0 && self.site.counterpart_in(there, wi - 1).is_some())
-                    .then(|| format!("../{}/diff/{there}.html", w.path));
+                    .then(|| format!("{folder}diff/{there}.html"));
                 if let (Some(_), true) = (&diff_url, self.selected[wi]) {
                     targets.push(format!("{}/diff/{there}.html", w.path));
                 }
                 history.push(HistoryEntry {
                     label: w.label.clone(),
-                    url: format!("../{}/{there}.html", w.path),
+                    url: format!("{folder}{there}.html"),
                     current: wi == self.vi,
                     diff_url,
                 });

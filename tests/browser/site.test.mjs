@@ -62,7 +62,7 @@ async function landsOn(mode, page, rel) {
 /**
  * The contents tree's rows as the reader sees them, one string per visible link:
  * indentation by depth, then ▾ (open), ▸ (closed) or · (no toggle), the title and
- * "[current]" for the marked page (li.current with aria-current="page").
+ * "[current]" for the marked page (its link has aria-current="page").
  */
 async function visibleTree(page) {
   return page.$$eval('#tree a', (links) =>
@@ -75,7 +75,7 @@ async function visibleTree(page) {
         const toggle = li.querySelector(':scope > .row > button.toggle');
         const mark = toggle ? (toggle.getAttribute('aria-expanded') === 'true' ? '▾' : '▸') : '·';
         const current =
-          li.classList.contains('current') && a.getAttribute('aria-current') === 'page' ? ' [current]' : '';
+          a.getAttribute('aria-current') === 'page' ? ' [current]' : '';
         return `${'  '.repeat(depth - 1)}${mark} ${a.textContent.trim()}${current}`;
       }),
   );
@@ -134,9 +134,9 @@ function expectedTree(rows, slug, toggles) {
 /** Breadcrumb, prev and next as rendered, as [title, site-relative target]. */
 async function pageLinks(mode, page) {
   const abs = (a) => a.map(([t, h]) => [t, mode.rel(h)]);
-  const crumbs = await page.$$eval('.breadcrumb a', (as) => as.map((a) => [a.textContent.trim(), a.href]));
-  const last = await page.locator('.breadcrumb [aria-current="page"]').textContent();
-  const pn = await page.$$eval('.prev-next a', (as) => as.map((a) => [a.rel, a.lastChild.textContent.trim(), a.href]));
+  const crumbs = await page.$$eval('nav[aria-label="Breadcrumb"] a', (as) => as.map((a) => [a.textContent.trim(), a.href]));
+  const last = await page.locator('nav[aria-label="Breadcrumb"] [aria-current="page"]').textContent();
+  const pn = await page.$$eval('nav[aria-label="Previous and next"] a', (as) => as.map((a) => [a.rel, a.lastChild.textContent.trim(), a.href]));
   return {
     crumbs: abs(crumbs),
     last: last.trim(),
@@ -175,7 +175,7 @@ async function onThisPage(page) {
 /** Whether the element has class `name`. */
 const hasClass = (locator, name) => locator.evaluate((e, n) => e.classList.contains(n), name);
 
-const menu = (page) => page.locator('details.version-menu');
+const menu = (page) => page.locator('body > header details');
 /** The version the page belongs to, as its version menu marks it. */
 const shownVersion = async (page) => (await menu(page).locator('li[aria-current="true"]').textContent()).trim();
 const menuEntry = (page, label) => menu(page).locator('li').filter({
@@ -203,15 +203,16 @@ for (const name of ['http', 'file']) {
         assert.ok((await page.locator('#tree .row').count()) > 0, 'the script replaced the static tree');
         assert.deepEqual(await visibleTree(page), expectedTree(rows, 'portaltroubleshooting', true));
 
-        const current = page.locator('#tree li.current');
+        const current = page.locator('#tree [aria-current]');
         assert.equal(await current.count(), 1, 'exactly one current page in the tree');
-        assert.equal(await current.locator('a[aria-current="page"]').textContent(), 'Patient Portal Troubleshooting');
+        assert.deepEqual(await current.evaluate((a) => [a.tagName, a.getAttribute('aria-current')]), ['A', 'page']);
+        assert.equal(await current.textContent(), 'Patient Portal Troubleshooting');
         assert.ok(await current.isVisible());
 
         // Breadcrumb and prev/next follow the tree order.
         assert.deepEqual(await pageLinks(mode, page), expectedLinks(rows, 'portaltroubleshooting', LATEST));
         // The links carry only the titles; the stylesheet labels them.
-        const labels = await page.$$eval('.prev-next a', (as) =>
+        const labels = await page.$$eval('nav[aria-label="Previous and next"] a', (as) =>
           as.map((a) => [a.rel, getComputedStyle(a, '::before').content]));
         assert.deepEqual(labels, [['prev', '"Previous"'], ['next', '"Next"']]);
       });
@@ -336,7 +337,7 @@ for (const name of ['http', 'file']) {
         const [, title] = (await navRows(mode, page)).find((r) => r[0] === 'portalaccess');
         await page.locator('#tree').getByRole('link', { name: title, exact: true }).click();
         await landsOn(mode, page, `${OLD}/portalaccess.html`);
-        assert.equal(await page.locator('#tree li.current > a[aria-current="page"]').textContent(), title);
+        assert.equal(await page.locator('#tree a[aria-current="page"]').textContent(), title);
       });
     });
 
@@ -383,7 +384,7 @@ for (const name of ['http', 'file']) {
         await page.keyboard.press('Tab');
         // The next stop is the first link in <main> (the breadcrumb), not the top bar or the tree.
         const next = await page.evaluate(() => [!!document.activeElement.closest('main'), document.activeElement.textContent]);
-        assert.deepEqual(next, [true, await page.locator('main .breadcrumb a').first().textContent()]);
+        assert.deepEqual(next, [true, await page.locator('main nav[aria-label="Breadcrumb"] a').first().textContent()]);
       });
     });
 
@@ -391,7 +392,7 @@ for (const name of ['http', 'file']) {
       await inContext({ viewport: PHONE, isMobile: true, hasTouch: true }, async ({ page }) => {
         await goto(mode, page, PAGE);
         await fullTree(page);
-        const current = page.locator('#tree li.current');
+        const current = page.locator('#tree a[aria-current="page"]');
         assert.equal(await current.isVisible(), false, 'the tree is folded');
         const button = page.getByRole('button', { name: 'Contents', exact: true });
         assert.equal(await button.getAttribute('aria-expanded'), 'false');
@@ -401,7 +402,7 @@ for (const name of ['http', 'file']) {
       });
       await inContext({ viewport: PHONE, javaScriptEnabled: false }, async ({ page }) => {
         await goto(mode, page, PAGE);
-        assert.ok(await page.locator('#tree li.current').isVisible(), 'without JavaScript the tree is shown');
+        assert.ok(await page.locator('#tree a[aria-current="page"]').isVisible(), 'without JavaScript the tree is shown');
       });
     });
   });
@@ -500,7 +501,8 @@ describe('tree links on every kind of page', () => {
   it('diff pages link only to pages that exist', T, async () => {
     await inContext({}, async ({ page }) => {
       await goto(mode, page, PAGE);
-      const diff = await page.locator('.history a[href*="/diff/"]').first().evaluate((a) => a.href);
+      const history = page.locator('main > section', { has: page.getByRole('heading', { name: 'Changed in' }) });
+      const diff = await history.locator('a[href*="diff/"]').first().evaluate((a) => a.href);
       await goto(mode, page, mode.rel(diff));
       await fullTree(page);
       assert.deepEqual(await brokenTreeLinks(mode, page), [], `tree links on ${mode.rel(diff)}`);

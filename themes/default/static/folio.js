@@ -18,9 +18,12 @@
     var navData = window.__folioNavData;
     var tree = document.getElementById("tree");
     if (!tree || !navData) return;
-    var current = document.body.getAttribute("data-page");
     // Prefix from this page to its version folder ("" or "../" on diff pages).
     var prefix = document.body.getAttribute("data-root") || "";
+    // The page's own slug: the static tree marks its link (pages outside the tree,
+    // such as search, have none).
+    var mark = tree.querySelector('a[aria-current="page"]'), current = null;
+    if (mark) current = mark.getAttribute("href").slice(prefix.length).replace(/\.html$/, "");
     // Rebuild the hierarchy from the pre-order rows.
     var root = { children: [] }, stack = [root], bySlug = {};
     for (var i = 0; i < navData.length; i++) {
@@ -44,7 +47,7 @@
       li.appendChild(row);
       var a = el("a", null, node.title);
       a.href = prefix + node.slug + ".html";
-      if (node.slug === current) { li.className = "current"; a.setAttribute("aria-current", "page"); }
+      if (node.slug === current) a.setAttribute("aria-current", "page");
       if (node.children.length) {
         var btn = el("button", "toggle");
         btn.type = "button";
@@ -82,7 +85,7 @@
       toggle.setAttribute("aria-expanded", on ? "true" : "false");
     });
     tree.insertBefore(toggle, tree.firstChild);
-    var cur = tree.querySelector("li.current");
+    var cur = tree.querySelector('[aria-current="page"]');
     if (cur && cur.scrollIntoView && window.matchMedia && window.matchMedia("(min-width: 761px)").matches) {
       var box = tree.getBoundingClientRect(), r = cur.getBoundingClientRect();
       if (r.bottom > box.bottom) tree.scrollTop += r.top - box.top - box.height / 3;
@@ -119,7 +122,7 @@
   }
 
   function versionMenu() {
-    var menus = document.querySelectorAll("details.version-menu");
+    var menus = document.querySelectorAll("body > header details");
     Array.prototype.forEach.call(menus, function (d) {
       document.addEventListener("click", function (e) { if (d.open && !d.contains(e.target)) d.open = false; });
       d.addEventListener("keydown", function (e) {

@@ -560,7 +560,7 @@
   }
 
   function init() {
-    form = doc.querySelector('form.search-form');
+    form = doc.querySelector('form[role=search]');
     input = form && form.querySelector('input[name=q]');
     if (!input) return;
     // the page's prefix to its version folder, which holds search/
