@@ -51,6 +51,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import copy
+import hashlib
 import json
 import os
 import random
@@ -587,6 +588,15 @@ class Gen:
 
 # ------------------------------------------------------------------------ Hugo
 
+# The Hugo layout builds the same article page as folio's default theme, with what Hugo
+# offers for each part: the version menu (a version without the page links to its home,
+# marked), the search box with its label, "What changed", the siblings, the breadcrumb,
+# the children, the versions in which the page changed, prev/next in tree order, the
+# footer with the release date, a skip link and the page's script. Hugo cannot compute
+# what folio computes across versions (which versions have the page, which changed it,
+# tree order across sections), so write_hugo passes those in each page's front matter.
+# Markup is written the plain Hugo-template way (classes, `</li>`), not trimmed the way
+# folio's theme is.
 HUGO_BASE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -594,25 +604,35 @@ HUGO_BASE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ .Title }} - {{ .Site.Title }} {{ .Site.Params.label }}</title>
 <link rel="stylesheet" href="style.css">
+<script src="site.js" defer></script>
 </head>
 <body>
+<a class="skip" href="#content">Skip to content</a>
 <header><a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Title }}</a>
 <details class="versions"><summary>{{ .Site.Params.label }}</summary><ul>
-{{- $slug := .Params.article }}{{ range .Site.Params.versions }}
-<li><a href="../{{ .path }}/{{ $slug }}.html">{{ .label }}</a></li>{{ end }}
+{{- $slug := .Params.article }}{{ $home := .Params.menu_home | default slice }}{{ range .Site.Params.versions }}
+{{ if in $home .path }}<li class="missing"><a href="../{{ .path }}/index.html">{{ .label }} <small>(home page)</small></a></li>
+{{- else }}<li><a href="../{{ .path }}/{{ $slug }}.html">{{ .label }}</a></li>{{ end }}{{ end }}
 </ul></details>
-<form action="search.html"><input name="q" placeholder="Search"></form></header>
+<form action="search.html"><label>Search <input name="q"></label></form>
+<a href="changes.html">What changed</a></header>
 <nav class="breadcrumb">{{ range .Ancestors.Reverse }}{{ if not .IsHome }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> &rsaquo; {{ end }}{{ end }}<span>{{ .Title }}</span></nav>
 <nav class="siblings"><ul>{{ $cur := . }}{{ range .Parent.Pages }}
 <li{{ if eq . $cur }} class="current"{{ end }}><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
 </ul></nav>
-<main>
+<main id="content">
 <h1>{{ .Title }}</h1>
 {{ .Content }}
 {{ with .Pages }}<ul class="children">{{ range . }}
 <li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
 </ul>{{ end }}
+{{ with .Params.history }}<section class="history"><h2>Changed in</h2><ul>{{ range . }}
+<li><a href="../{{ index . 1 }}/{{ $slug }}.html">{{ index . 0 }}</a></li>{{ end }}
+</ul></section>{{ end }}
+<nav class="prev-next">{{ with .Params.prev }}<a rel="prev" href="{{ index . 1 }}.html">{{ index . 0 }}</a>{{ end }}
+{{ with .Params.next }}<a rel="next" href="{{ index . 1 }}.html">{{ index . 0 }}</a>{{ end }}</nav>
 </main>
+<footer>{{ .Site.Params.label }}{{ with .Site.Params.released }} · released {{ . }}{{ end }}</footer>
 </body>
 </html>
 """
@@ -633,10 +653,63 @@ HUGO_INDEX = """<!DOCTYPE html>
 </html>
 """
 
+HUGO_CHANGES = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{ .Title }} - {{ .Site.Title }} {{ .Site.Params.label }}</title>
+<link rel="stylesheet" href="style.css">
+</head>
+<body>
+<header><a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Title }}</a> {{ .Site.Params.label }}</header>
+<main><h1>{{ .Title }}</h1>
+{{ .Content }}</main>
+</body>
+</html>
+"""
+
 HUGO_CSS = """body{font-family:sans-serif;margin:0 auto;max-width:60rem}
 nav.siblings{float:left;width:14rem}main{margin-left:15rem}
 li.current>a{font-weight:bold}
+.skip{position:absolute;left:-999px}.skip:focus{left:0}
 """
+
+# The page script: a Hugo theme with the same page builds the collapsible tree and "On
+# this page" in script too. Its content does not count towards the page's bytes.
+HUGO_JS = "/* tree and on-this-page */\n"
+
+
+def hugo_cross_version(m) -> tuple[list[set], dict]:
+    """What Hugo cannot compute for a version's page: the slugs each version has, and the
+    versions (index, label, path) in which each article was added or changed, comparing
+    title and resolved text with the version before (as folio's "Changed in")."""
+    slugs: list[set] = []
+    history: dict = {}
+    prev: dict = {}
+    for vi in range(len(m.names)):
+        pages = check_manual.view(m, vi)
+        slugs.append(set(pages))
+        cur = {slug: hashlib.sha256((p.title + "\0" + p.text).encode()).digest() for slug, p in pages.items()}
+        for slug, h in cur.items():
+            if prev.get(slug) != h:
+                history.setdefault(slug, []).append((m.versions[vi]["label"], m.versions[vi]["path"]))
+        prev = cur
+    return slugs, history
+
+
+def tree_order(pages) -> list[str]:
+    """The version's pages in reading order: pre-order, siblings by order, title, slug."""
+    kids: dict = {}
+    for slug, p in pages.items():
+        kids.setdefault(p.parent, []).append(slug)
+    out: list[str] = []
+
+    def walk(parent):
+        for slug in sorted(kids.get(parent, []), key=lambda s: (pages[s].order, pages[s].title, s)):
+            out.append(slug)
+            walk(slug)
+    walk(None)
+    return out
 
 
 def write_hugo(src_root: str, out: str, quiet: bool = False):
@@ -644,30 +717,41 @@ def write_hugo(src_root: str, out: str, quiet: bool = False):
     title = m.settings.get("title", "Manual")
     versions_toml = "\n".join(
         f'[[params.versions]]\npath = "{v["path"]}"\nlabel = "{v["label"]}"' for v in m.versions)
+    slugs, history = hugo_cross_version(m)
     for vi, name in enumerate(m.names):
         ver = m.versions[vi]
         site = os.path.join(out, ver["path"])
         os.makedirs(os.path.join(site, "layouts", "_default"))
         os.makedirs(os.path.join(site, "static"))
+        released = f'released = "{ver["released"]}"\n' if ver.get("released") else ""
         with open(os.path.join(site, "hugo.toml"), "w", encoding="utf-8") as f:
             f.write(f'baseURL = "/"\ntitle = {json.dumps(title)}\nuglyURLs = true\nrelativeURLs = true\n'
                     f'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
                     f'[markup.goldmark.renderer]\nunsafe = true\n'
-                    f'[params]\nlabel = "{ver["label"]}"\n{versions_toml}\n')
-        for fn, text in (("single.html", HUGO_BASE), ("list.html", HUGO_BASE)):
+                    f'[params]\nlabel = "{ver["label"]}"\n{released}{versions_toml}\n')
+        for fn, text in (("single.html", HUGO_BASE), ("list.html", HUGO_BASE), ("changes.html", HUGO_CHANGES)):
             with open(os.path.join(site, "layouts", "_default", fn), "w", encoding="utf-8") as f:
                 f.write(text)
         with open(os.path.join(site, "layouts", "index.html"), "w", encoding="utf-8") as f:
             f.write(HUGO_INDEX)
-        with open(os.path.join(site, "static", "style.css"), "w", encoding="utf-8") as f:
-            f.write(HUGO_CSS)
+        for fn, text in (("style.css", HUGO_CSS), ("site.js", HUGO_JS)):
+            with open(os.path.join(site, "static", fn), "w", encoding="utf-8") as f:
+                f.write(text)
         pages = check_manual.view(m, vi)
         has_children = {p.parent for p in pages.values() if p.parent}
+        order = tree_order(pages)
         cdir = os.path.join(site, "content")
         os.makedirs(cdir)
         with open(os.path.join(cdir, "_index.md"), "w", encoding="utf-8") as f:
             f.write(f"---\ntitle: {json.dumps(title)}\n---\n")
-        for slug, p in pages.items():
+        # "What changed": the articles added or changed in this version (folio's
+        # changes.html also has diff pages, which Hugo cannot make).
+        changed = sorted(s for s in pages if any(h[1] == ver["path"] for h in history.get(s, [])))
+        with open(os.path.join(cdir, "changes.md"), "w", encoding="utf-8") as f:
+            f.write(f"---\ntitle: What changed\nurl: /changes.html\nlayout: changes\n_build:\n  list: never\n---\n"
+                    + "".join(f"- [{pages[s].title}]({s}.html)\n" for s in changed))
+        for i, slug in enumerate(order):
+            p = pages[slug]
             chain, cur = [], p.parent
             while cur is not None:
                 chain.append(cur)
@@ -687,6 +771,15 @@ def write_hugo(src_root: str, out: str, quiet: bool = False):
                 fm.append("aliases: [" + ", ".join(f"/{a}.html" for a in p.aliases) + "]")
             if p.keywords:
                 fm.append(f"keywords: [{', '.join(p.keywords)}]")
+            home = [m.versions[wi]["path"] for wi in range(len(m.names)) if slug not in slugs[wi]]
+            if home:
+                fm.append(f"menu_home: {json.dumps(home)}")
+            if history.get(slug):
+                fm.append(f"history: {json.dumps(history[slug])}")
+            if i > 0:
+                fm.append(f"prev: {json.dumps([pages[order[i - 1]].title, order[i - 1]])}")
+            if i + 1 < len(order):
+                fm.append(f"next: {json.dumps([pages[order[i + 1]].title, order[i + 1]])}")
             with open(os.path.join(d, fn), "w", encoding="utf-8") as f:
                 f.write("---\n" + "\n".join(fm) + "\n---\n" + body)
         if not quiet:

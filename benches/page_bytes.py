@@ -7,21 +7,20 @@ FOLIO_DIR is one version folder of a folio build (e.g. /tmp/bytes-o/v172), HUGO_
 Hugo's output for the same version (benches/README.md says how to make both). Pages
 are compared over the `<slug>.html` files both folders have at their top level that
 are article pages in both: redirect pages (the old names of renamed articles, a
-`<meta http-equiv="refresh">` in either folder) are left out, and so is `index.html`,
-a different page in each (folio: the home article, Hugo: a list of the top level). Prints the number of pages compared, total and mean
-bytes for each tool, the ratio folio/Hugo of the totals and the median of the
-per-page ratios.
+`<meta http-equiv="refresh">` in either folder) are left out, and so are the version's
+other pages (NOT_ARTICLES: `index.html` is the home article in folio and a list of the
+top level in Hugo; `changes.html` differs too). Prints the number of pages compared,
+total and mean bytes for each tool, the ratio folio/Hugo of the totals and the median
+of the per-page ratios.
 
 --breakdown adds the mean bytes of the parts of folio's pages (PARTS below: head, top
 bar, version menu, tree, ...), each part without the parts nested inside it; "other"
 is what no part covers (body tag, skip link, layout wrappers, page title, closing
 tags). Beside each part it prints the mean bytes of the same part of Hugo's page
-(HUGO_PARTS: the layout gen_manual.py writes has a head, a top bar with the version
-menu and the search box, a breadcrumb, the siblings, the article body and the
-children; the siblings stand against folio's tree, which holds the path down to the
-page, its siblings and its children). The totals of the parts both pages have give a
-second ratio, folio/Hugo over the same parts: the difference the whole-page ratio
-shows beyond it is the parts only folio's page has (history, prev/next, footer, ...).
+(HUGO_PARTS: gen_manual.py's layout makes the same page, with the siblings standing
+against folio's static tree). The totals of the parts both pages have give a second
+ratio, folio/Hugo over the same parts; parts only folio's page has, if any, are listed
+after it.
 --worst N lists the N pages with the highest folio/Hugo ratio.
 
 Python 3 standard library only.
@@ -63,6 +62,9 @@ HUGO_PARTS = [
     ("article body", r"<main\b"),
     ("page title", r"<h1\b"),
     ("children", r"<ul\b[^>]*\bclass=\"children"),
+    ("history", r"<section\b[^>]*\bclass=\"history"),
+    ("prev/next", r"<nav\b[^>]*\bclass=\"prev-next"),
+    ("footer", r"<footer\b"),
 ]
 
 
@@ -122,11 +124,15 @@ def nested_in_other(inner, outer, spans):
     )
 
 
+# Pages of a version that are not article pages (the home is a different page in each).
+NOT_ARTICLES = {"index.html", "changes.html", "search.html", "404.html"}
+
+
 def pages(folder):
     return {
         n
         for n in os.listdir(folder)
-        if n.endswith(".html") and n != "index.html" and os.path.isfile(os.path.join(folder, n))
+        if n.endswith(".html") and n not in NOT_ARTICLES and os.path.isfile(os.path.join(folder, n))
     }
 
 
@@ -172,7 +178,7 @@ def main():
     hugo_total = sum(s[2] for s in sizes)
     ratios = [f / h for _, f, h in sizes if h]
     print(f"pages compared: {count} ({args.folio_dir} vs {args.hugo_dir})")
-    print(f"left out: index.html, {redirects} redirect pages")
+    print(f"left out: {', '.join(sorted(NOT_ARTICLES))}, {redirects} redirect pages")
     print(f"{'':8}{'total bytes':>14}{'mean bytes':>12}")
     print(f"{'folio':8}{folio_total:>14,}{folio_total / count:>12,.0f}")
     print(f"{'Hugo':8}{hugo_total:>14,}{hugo_total / count:>12,.0f}")
@@ -204,8 +210,9 @@ def main():
         print(f"parts both pages have ({', '.join(p for p in order if p in hugo_names)}):")
         print(f"  folio {same_folio / count:,.0f}, Hugo {same_hugo / count:,.0f} mean bytes;"
               f" ratio folio/Hugo {same_folio / same_hugo:.3f}")
-        print(f"parts only folio's page has ({', '.join(only)}):"
-              f" {sum(parts[p] for p in only) / count:,.0f} mean bytes")
+        if only:
+            print(f"parts only folio's page has ({', '.join(only)}):"
+                  f" {sum(parts[p] for p in only) / count:,.0f} mean bytes")
 
     if args.worst:
         print()
