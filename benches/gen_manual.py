@@ -589,7 +589,7 @@ class Gen:
 # ------------------------------------------------------------------------ Hugo
 
 # The Hugo layout builds the same article page as folio's default theme, with what Hugo
-# offers for each part: the version menu (a version without the page links to its home,
+# offers for each part: the old-version banner, the version menu (a version without the page links to its home,
 # marked), the search box with its label, "What changed", the siblings, the breadcrumb,
 # the children, the versions in which the page changed, prev/next in tree order, the
 # footer with the release date, a skip link and the page's script. Hugo cannot compute
@@ -616,6 +616,10 @@ HUGO_BASE = """<!DOCTYPE html>
 </ul></details>
 <form action="search.html"><label>Search <input name="q"></label></form>
 <a href="changes.html">What changed</a></header>
+{{ with .Site.Params.latest }}<div class="banner">You are reading the manual for {{ $.Site.Params.label }}{{ if $.Site.Params.archived }}, an archived version{{ end }}.
+{{- if in $home .path }} <a href="../{{ .path }}/index.html">Go to the latest version ({{ .label }})</a>
+{{- else }} <a href="../{{ .path }}/{{ $slug }}.html">Read this page in the latest version ({{ .label }})</a>{{ end }}</div>
+{{ end -}}
 <nav class="breadcrumb">{{ range .Ancestors.Reverse }}{{ if not .IsHome }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> &rsaquo; {{ end }}{{ end }}<span>{{ .Title }}</span></nav>
 <nav class="siblings"><ul>{{ $cur := . }}{{ range .Parent.Pages }}
 <li{{ if eq . $cur }} class="current"{{ end }}><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
@@ -671,7 +675,7 @@ HUGO_CHANGES = """<!DOCTYPE html>
 HUGO_CSS = """body{font-family:sans-serif;margin:0 auto;max-width:60rem}
 nav.siblings{float:left;width:14rem}main{margin-left:15rem}
 li.current>a{font-weight:bold}
-.skip{position:absolute;left:-999px}.skip:focus{left:0}
+.skip{position:absolute;left:-999px}.skip:focus{left:0}.banner{background:#fff4c2}
 """
 
 # The page script: a Hugo theme with the same page builds the collapsible tree and "On
@@ -723,12 +727,19 @@ def write_hugo(src_root: str, out: str, quiet: bool = False):
         site = os.path.join(out, ver["path"])
         os.makedirs(os.path.join(site, "layouts", "_default"))
         os.makedirs(os.path.join(site, "static"))
-        released = f'released = "{ver["released"]}"\n' if ver.get("released") else ""
+        params = f'label = "{ver["label"]}"\n'
+        if ver.get("released"):
+            params += f'released = "{ver["released"]}"\n'
+        # older versions carry a banner linking to the page (or the home) in the latest
+        if vi != len(m.names) - 1:
+            latest = m.versions[-1]
+            params += (f'archived = {"true" if ver.get("status") == "archived" else "false"}\n'
+                       f'[params.latest]\npath = "{latest["path"]}"\nlabel = "{latest["label"]}"\n')
         with open(os.path.join(site, "hugo.toml"), "w", encoding="utf-8") as f:
             f.write(f'baseURL = "/"\ntitle = {json.dumps(title)}\nuglyURLs = true\nrelativeURLs = true\n'
                     f'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
                     f'[markup.goldmark.renderer]\nunsafe = true\n'
-                    f'[params]\nlabel = "{ver["label"]}"\n{released}{versions_toml}\n')
+                    f'[params]\n{params}{versions_toml}\n')
         for fn, text in (("single.html", HUGO_BASE), ("list.html", HUGO_BASE), ("changes.html", HUGO_CHANGES)):
             with open(os.path.join(site, "layouts", "_default", fn), "w", encoding="utf-8") as f:
                 f.write(text)

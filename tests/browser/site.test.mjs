@@ -253,7 +253,7 @@ for (const name of ['http', 'file']) {
       await inContext({}, async ({ page }) => {
         const all = await versions(SITE);
         await goto(mode, page, PAGE);
-        assert.equal(await page.locator('.old-version-banner').count(), 0, 'no banner in the latest version');
+        assert.equal(await page.getByRole('note').count(), 0, 'no banner in the latest version');
         await openMenu(page);
 
         const entries = menu(page).locator('li');
@@ -276,13 +276,13 @@ for (const name of ['http', 'file']) {
         await landsOn(mode, page, `${OLD}/portaltroubleshooting.html`);
         assert.equal(await shownVersion(page), 'v16.4');
         assert.equal(await page.locator('h1').textContent(), 'Patient Portal Troubleshooting');
-        const banner = page.locator('.old-version-banner');
+        const banner = page.getByRole('note');
         await banner.waitFor({ state: 'visible' });
         assert.match(await banner.textContent(), /v16\.4/);
 
         await banner.locator('a').click();
         await landsOn(mode, page, PAGE);
-        assert.equal(await page.locator('.old-version-banner').count(), 0);
+        assert.equal(await page.getByRole('note').count(), 0);
       });
     });
 
@@ -299,7 +299,7 @@ for (const name of ['http', 'file']) {
         await v164.locator('a').click();
         await landsOn(mode, page, `${OLD}/index.html`);
         assert.equal(await shownVersion(page), 'v16.4');
-        await page.locator('.old-version-banner').waitFor({ state: 'visible' });
+        await page.getByRole('note').waitFor({ state: 'visible' });
       });
     });
 
@@ -327,7 +327,7 @@ for (const name of ['http', 'file']) {
         await openMenu(page);
         await menuEntry(page, 'v16.4').locator('a').click();
         await landsOn(mode, page, `${OLD}/portaltroubleshooting.html`);
-        await page.locator('.old-version-banner').waitFor({ state: 'visible' });
+        await page.getByRole('note').waitFor({ state: 'visible' });
         assert.deepEqual(
           await visibleTree(page),
           expectedTree(await navRows(mode, page), 'portaltroubleshooting', false),
