@@ -498,7 +498,7 @@ describe('tree links on every kind of page', () => {
   });
 
   // Tree links on pages one folder down (diff/<slug>.html) must climb to the version folder.
-  it('diff pages link only to pages that exist', T, async () => {
+  it('diff pages link only to pages that exist, and the tree marks their article', T, async () => {
     await inContext({}, async ({ page }) => {
       await goto(mode, page, PAGE);
       const history = page.locator('main > section', { has: page.getByRole('heading', { name: 'Changed in' }) });
@@ -506,6 +506,10 @@ describe('tree links on every kind of page', () => {
       await goto(mode, page, mode.rel(diff));
       await fullTree(page);
       assert.deepEqual(await brokenTreeLinks(mode, page), [], `tree links on ${mode.rel(diff)}`);
+      // The full tree marks the page's article, one folder up.
+      const mark = page.locator('#tree a[aria-current="page"]');
+      assert.equal(await mark.count(), 1, 'one page marked');
+      assert.equal(mode.rel(await mark.evaluate((a) => a.href)), mode.rel(diff).replace('/diff/', '/'));
     });
   });
 });
