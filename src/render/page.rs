@@ -359,11 +359,12 @@ impl<'a> VersionCx<'a> {
         s
     }
 
-    /// The static tree: `current`'s siblings (itself among them, marked `aria-current`), or the top
-    /// level on pages outside the tree, as one `<ul>`. The breadcrumb holds the path up and
-    /// the article's "In this section" its children, so the page is navigable without
-    /// JavaScript and carries no link twice; with JavaScript, `folio.js` replaces the list
-    /// with the whole tree from `nav.<hash>.js`, the path to the page open.
+    /// The static tree: `current`'s siblings (itself among them, its link marked
+    /// `aria-current`, which `folio.js` reads to open the full tree there), or the top
+    /// level on pages outside the tree, as one `<ul>` on one line. The breadcrumb holds the
+    /// path up and the article's "In this section" its children, so the page is navigable
+    /// without JavaScript and carries no link twice; with JavaScript, `folio.js` replaces
+    /// the list with the whole tree from `nav.<hash>.js`, the path to the page open.
     fn tree_html(&self, current: Option<&ArticleId>, root: &str) -> String {
         let nav = &self.view().nav;
         let current = current.filter(|c| nav.position.contains_key(*c));
