@@ -34,12 +34,11 @@ What the manual looks like (numbers for the defaults):
     `benches/check_manual.py OUT` verifies all of this from the files.
 
 With --hugo HUGO_OUT, the same content is resolved per version (revision chosen,
-only-blocks applied, links rewritten to `slug.html`) into one minimal Hugo site per
-version, HUGO_OUT/<version path>/, built with `hugo -s HUGO_OUT/<path>`. Articles with
-children become sections (`<slug>/_index.md`) so that Hugo computes the breadcrumb and
-sibling nav itself; every page sets `url: /<slug>.html`, so both tools write flat
-`<slug>.html` pages. The layout has what folio's pages have in spirit: title, version
-menu, breadcrumb, sibling nav, content, children.
+only-blocks applied, links rewritten to `slug.html`) into one Hugo site per version,
+HUGO_OUT/<version path>/, built with `hugo -s HUGO_OUT/<path>`. Articles with children
+become sections (`<slug>/_index.md`) so that Hugo computes the breadcrumb and sibling nav
+itself; every page sets `url: /<slug>.html`, so both tools write flat `<slug>.html`
+pages. The layout makes the same article page as folio's default theme (see HUGO_BASE).
 
 With --mdbook MDBOOK_OUT, the same resolved content becomes one mdBook per version
 (SUMMARY.md holds the nav tree; print.html is disabled; aliases become redirects).
@@ -589,10 +588,11 @@ class Gen:
 # ------------------------------------------------------------------------ Hugo
 
 # The Hugo layout builds the same article page as folio's default theme, with what Hugo
-# offers for each part: the old-version banner, the version menu (a version without the page links to its home,
-# marked), the search box with its label, "What changed", the siblings, the breadcrumb,
-# the children, the versions in which the page changed, prev/next in tree order, the
-# footer with the release date, a skip link and the page's script. Hugo cannot compute
+# offers for each part: the old-version banner, the version menu (a version without the
+# page links to its home, marked), the search box with its label, "What changed", the
+# siblings, the breadcrumb, the children, the versions in which the page changed,
+# prev/next in tree order, the footer with the release date, a skip link and the page's
+# script. Hugo cannot compute
 # what folio computes across versions (which versions have the page, which changed it,
 # tree order across sections), so write_hugo passes those in each page's front matter.
 # Markup is written the plain Hugo-template way (classes, `</li>`), not trimmed the way
