@@ -701,18 +701,20 @@ def hugo_cross_version(m) -> tuple[list[set], dict]:
     return slugs, history
 
 
-def tree_order(pages) -> list[str]:
-    """The version's pages in reading order: pre-order, siblings by order, title, slug."""
+def tree_order(pages) -> list[tuple[str, int]]:
+    """The version's pages in reading order, each with its depth (0 at the top level):
+    pre-order, siblings by order, title, slug (the Hugo sites' prev/next, the mdBooks'
+    SUMMARY.md)."""
     kids: dict = {}
     for slug, p in pages.items():
         kids.setdefault(p.parent, []).append(slug)
-    out: list[str] = []
+    out: list[tuple[str, int]] = []
 
-    def walk(parent):
+    def walk(parent, depth):
         for slug in sorted(kids.get(parent, []), key=lambda s: (pages[s].order, pages[s].title, s)):
-            out.append(slug)
-            walk(slug)
-    walk(None)
+            out.append((slug, depth))
+            walk(slug, depth + 1)
+    walk(None, 0)
     return out
 
 
@@ -721,6 +723,8 @@ def write_hugo(src_root: str, out: str, quiet: bool = False):
     title = m.settings.get("title", "Manual")
     versions_toml = "\n".join(
         f'[[params.versions]]\npath = "{v["path"]}"\nlabel = "{v["label"]}"' for v in m.versions)
+    # A first pass over the versions, so that each page can list later versions too; the
+    # second (below) resolves them again rather than holding every version's text at once.
     slugs, history = hugo_cross_version(m)
     for vi, name in enumerate(m.names):
         ver = m.versions[vi]
@@ -750,7 +754,7 @@ def write_hugo(src_root: str, out: str, quiet: bool = False):
                 f.write(text)
         pages = check_manual.view(m, vi)
         has_children = {p.parent for p in pages.values() if p.parent}
-        order = tree_order(pages)
+        order = [slug for slug, _ in tree_order(pages)]
         cdir = os.path.join(site, "content")
         os.makedirs(cdir)
         with open(os.path.join(cdir, "_index.md"), "w", encoding="utf-8") as f:
@@ -808,16 +812,8 @@ def write_mdbook(src_root: str, out: str):
         src = os.path.join(book, "src")
         os.makedirs(src)
         pages = check_manual.view(m, vi)
-        kids: dict = {}
-        for slug, p in pages.items():
-            kids.setdefault(p.parent, []).append(slug)
         summary = ["# Summary", ""]
-
-        def walk(parent, depth):
-            for slug in sorted(kids.get(parent, []), key=lambda s: (pages[s].order, pages[s].title, s)):
-                summary.append(f"{'    ' * depth}- [{pages[slug].title}]({slug}.md)")
-                walk(slug, depth + 1)
-        walk(None, 0)
+        summary += [f"{'    ' * depth}- [{pages[slug].title}]({slug}.md)" for slug, depth in tree_order(pages)]
         with open(os.path.join(src, "SUMMARY.md"), "w", encoding="utf-8") as f:
             f.write("\n".join(summary) + "\n")
         redirects = []
