@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod diag;
 pub mod diff;
+pub mod import;
 pub mod index;
 pub mod load;
 pub mod model;

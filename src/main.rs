@@ -46,6 +46,9 @@ enum Command {
     Diff(folio::diff::cli::DiffArgs),
     /// Preview the manual on 127.0.0.1, rebuilding and reloading on change.
     Serve(folio::serve::ServeArgs),
+    /// Bring an existing manual in as a folio source tree (docs/IMPORT.md).
+    #[command(subcommand)]
+    Import(folio::import::cli::ImportCommand),
     /// Write a starter manual that builds.
     New {
         /// Folder to create.
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Check { root } => cli::check(&root, verbosity),
         Command::Diff(args) => folio::diff::cli::run(&args),
         Command::Serve(args) => folio::serve::run(&args, verbosity),
+        Command::Import(cmd) => folio::import::cli::run(&cmd, verbosity),
         Command::New { dir } => cli::new_manual(&dir),
     };
     ExitCode::from(code as u8)

@@ -1,0 +1,100 @@
+//! `folio import html`: the command-line face of [`super::html`]. Prints the summary
+//! (stdout) or every problem (stderr); exit status 0 on success, 1 when the input has
+//! problems, 2 for problems with the arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::cli::{Verbosity, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
+
+/// What to import.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ImportCommand {
+    /// One folder of HTML pages per release (a published manual's snapshots).
+    Html(HtmlArgs),
+}
+
+/// Arguments of `folio import html` (docs/IMPORT.md).
+#[derive(Debug, Clone, Args)]
+pub struct HtmlArgs {
+    /// A release and its snapshot folder, NAME=FOLDER (repeatable; any order). The
+    /// folder's name becomes the version's output path, so old URLs keep working.
+    #[arg(long = "version", value_name = "NAME=FOLDER", required = true, value_parser = parse_version)]
+    pub versions: Vec<(String, PathBuf)>,
+    /// The folder to write the folio source into: absent or empty.
+    #[arg(long, value_name = "DIR")]
+    pub into: PathBuf,
+    /// CSS selector of a page's content region (repeatable: the first that matches wins).
+    #[arg(long = "content", value_name = "SELECTOR", required = true)]
+    pub content: Vec<String>,
+    /// CSS selector of a page's title (repeatable; then the page's <title>).
+    #[arg(long = "title", value_name = "SELECTOR")]
+    pub title: Vec<String>,
+    /// Text to remove from the start of a <title> (repeatable; the first that matches).
+    #[arg(long = "title-prefix", value_name = "TEXT")]
+    pub title_prefix: Vec<String>,
+    /// The table of contents, relative to each snapshot folder: an HTML page with a
+    /// nested list, or a .js file whose strings hold one.
+    #[arg(long, value_name = "PATH")]
+    pub toc: Option<String>,
+    /// A page file name not to import (repeatable).
+    #[arg(long = "skip", value_name = "FILE")]
+    pub skip: Vec<String>,
+    /// URL of the folder holding the snapshot folders on the old site: links that leave
+    /// the manual become absolute URLs there instead of plain text.
+    #[arg(long, value_name = "URL")]
+    pub site_url: Option<String>,
+    /// The manual's title in manual.yaml.
+    #[arg(long, value_name = "TEXT")]
+    pub manual_title: Option<String>,
+}
+
+fn parse_version(s: &str) -> Result<(String, PathBuf), String> {
+    match s.split_once('=') {
+        Some((name, dir)) if !name.is_empty() && !dir.is_empty() => Ok((name.to_string(), PathBuf::from(dir))),
+        _ => Err(format!("'{s}' is not NAME=FOLDER (e.g. 24.3=snapshots/manual243)")),
+    }
+}
+
+/// Runs `folio import …`; returns the exit status.
+pub fn run(cmd: &ImportCommand, verbosity: Verbosity) -> i32 {
+    let ImportCommand::Html(a) = cmd;
+    if let Some(url) = &a.site_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            eprintln!("error: --site-url must be an http(s) URL, not '{url}'");
+            return EXIT_USAGE;
+        }
+    }
+    let opts = super::HtmlOptions {
+        versions: a.versions.clone(),
+        into: a.into.clone(),
+        content: a.content.clone(),
+        title: a.title.clone(),
+        title_prefix: a.title_prefix.clone(),
+        toc: a.toc.clone(),
+        skip: a.skip.clone(),
+        site_url: a.site_url.clone(),
+        manual_title: a.manual_title.clone(),
+    };
+    match super::html(&opts) {
+        Ok(report) => {
+            if verbosity != Verbosity::Quiet {
+                print!("{}", report.summary());
+                println!("wrote {} (details in import-report.json)", a.into.display());
+            }
+            EXIT_OK
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!("{} error{}; nothing was written", errors.len(), if errors.len() == 1 { "" } else { "s" });
+            if errors.iter().all(|e| e.usage) {
+                EXIT_USAGE
+            } else {
+                EXIT_CONTENT
+            }
+        }
+    }
+}
