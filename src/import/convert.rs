@@ -1,7 +1,8 @@
 //! HTML content to folio Markdown: the page's content region is walked once, written
 //! out as plain HTML that keeps only what Markdown can say (links resolved by the
 //! caller, typed notes, code runs merged, layout attributes dropped), and converted
-//! with `htmd`, which keeps raw HTML only where Markdown cannot express it.
+//! with `htmd` to Markdown throughout (no raw HTML: folio checks and rewrites the links
+//! and images of Markdown, not of raw HTML).
 
 use std::fmt::Write as _;
 
@@ -37,14 +38,17 @@ pub fn to_markdown(fragment: &str, skip_text: Option<&str>, links: &mut dyn Link
 }
 
 fn converter() -> htmd::HtmlToMarkdown {
-    use htmd::options::{BulletListMarker, CodeBlockFence, CodeBlockStyle, HeadingStyle, Options, TranslationMode};
+    use htmd::options::{
+        BrStyle, BulletListMarker, CodeBlockFence, CodeBlockStyle, HeadingStyle, Options, TranslationMode,
+    };
     htmd::HtmlToMarkdown::builder()
         .options(Options {
             heading_style: HeadingStyle::Atx,
             code_block_style: CodeBlockStyle::Fenced,
             code_block_fence: CodeBlockFence::Backticks,
             bullet_list_marker: BulletListMarker::Dash,
-            translation_mode: TranslationMode::Faithful,
+            translation_mode: TranslationMode::Pure,
+            br_style: BrStyle::Backslash,
             ul_bullet_spacing: 1,
             ol_number_spacing: 1,
             ..Default::default()
@@ -255,6 +259,7 @@ impl Writer<'_> {
                 self.code_block(&code);
             }
             "h1" => self.wrap("h2", el),
+            "table" => self.table(el),
             "iframe" => {
                 if let Some(src) = e.attr("src").map(str::trim).filter(|s| !s.is_empty()) {
                     if let Target::Url(url) = self.links.link(src) {
@@ -279,6 +284,43 @@ impl Writer<'_> {
             t if KEEP.contains(&t) => self.wrap(t, el),
             _ => self.children(el),
         }
+    }
+
+    /// A table with its rows in order; without header cells, the first row is the
+    /// header (Markdown tables have one).
+    fn table(&mut self, el: ElementRef) {
+        let rows: Vec<ElementRef> = el
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|r| {
+                r.value().name() == "tr"
+                    && r.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "table") == Some(el)
+            })
+            .collect();
+        if rows.is_empty() {
+            return;
+        }
+        self.out.push_str("<table>");
+        for (i, row) in rows.iter().enumerate() {
+            if i == 0 {
+                self.out.push_str("<thead>");
+            } else if i == 1 {
+                self.out.push_str("<tbody>");
+            }
+            self.out.push_str("<tr>");
+            for cell in row.children().filter_map(ElementRef::wrap).filter(|c| matches!(c.value().name(), "td" | "th"))
+            {
+                self.wrap(if i == 0 { "th" } else { cell.value().name() }, cell);
+            }
+            self.out.push_str("</tr>");
+            if i == 0 {
+                self.out.push_str("</thead>");
+            }
+        }
+        if rows.len() > 1 {
+            self.out.push_str("</tbody>");
+        }
+        self.out.push_str("</table>");
     }
 
     fn wrap(&mut self, tag: &str, el: ElementRef) {
@@ -466,6 +508,13 @@ mod tests {
     #[test]
     fn images_keep_alt_text() {
         assert_eq!(md("<p><img src=\"images/a.png\" alt=\"A\" width=\"10\" style=\"x\"></p>"), "![A](images/a.png)\n");
+    }
+
+    #[test]
+    fn a_table_without_header_cells_gets_its_first_row_as_header() {
+        let out = md("<table class=\"simpletable\"><tr><td>Option</td><td>Meaning</td></tr><tr><td>Fast</td><td>Skips</td></tr></table>");
+        assert!(out.contains("| Option | Meaning |\n|"), "{out}");
+        assert!(out.contains("| Fast | Skips |") || out.contains("| Fast   | Skips   |"), "{out}");
     }
 
     #[test]

@@ -223,9 +223,7 @@ fn check(opts: &HtmlOptions) -> Result<(Selectors, Releases), Vec<ImportError>> 
                 dir,
                 format!("version name '{name}' must be letters, digits, '.', '-' or '_'"),
             ));
-        } else if let Some((other, _)) =
-            versions.iter().find(|(o, _)| VersionId::new(o.as_str()) == VersionId::new(name.as_str()) || o == name)
-        {
+        } else if let Some((other, _)) = versions.iter().find(|(o, _)| same_version(o, name)) {
             errors.push(ImportError::usage(dir, format!("version '{name}' is named twice (also '{other}')")));
         }
         if !dir.is_dir() {
@@ -257,6 +255,16 @@ fn check(opts: &HtmlOptions) -> Result<(Selectors, Releases), Vec<ImportError>> 
     }
     let sel = Selectors { content, title, title_prefix: opts.title_prefix.clone(), skip: opts.skip.clone() };
     Ok((sel, versions))
+}
+
+/// Whether two version names are the same version (`1.0`, `1.00` and `01.0` are).
+fn same_version(a: &str, b: &str) -> bool {
+    let parts = |s: &str| -> Vec<String> {
+        s.split(['.', '-', '_'])
+            .map(|p| p.parse::<u64>().map(|n| n.to_string()).unwrap_or_else(|_| p.to_ascii_lowercase()))
+            .collect()
+    };
+    parts(a) == parts(b)
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
