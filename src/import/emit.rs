@@ -25,6 +25,9 @@ pub struct Report {
     pub versions: Vec<VersionReport>,
     pub snapshot_bytes: u64,
     pub source_bytes: u64,
+    /// The snapshots' pages against the article files (text only, no images).
+    pub snapshot_page_bytes: u64,
+    pub article_bytes: u64,
     pub articles: usize,
     pub section_articles: usize,
     pub articles_one_file: usize,
@@ -48,6 +51,9 @@ pub struct Report {
     pub skipped_pages: Vec<Skipped>,
     pub toc_problems: Vec<TocProblem>,
     pub not_in_toc: Vec<(String, String)>,
+    /// Pages whose file name folio cannot use as a slug: (version, file, slug). Their
+    /// old address is not kept.
+    pub renamed_pages: Vec<(String, String, String)>,
     /// Files of the snapshots the pages use: path → releases.
     #[serde(skip)]
     pub asset_uses: BTreeMap<String, BTreeSet<String>>,
@@ -105,7 +111,11 @@ impl Report {
                 }
             }
             self.pages += v.pages;
+            for (file, slug) in s.renamed() {
+                self.renamed_pages.push((s.version.clone(), file, slug));
+            }
             self.snapshot_bytes += s.bytes;
+            self.snapshot_page_bytes += s.page_bytes;
             self.versions.push(v);
         }
         self.toc_problems = trees.toc_problems.clone();
@@ -156,6 +166,9 @@ impl Report {
         for (why, n) in skipped {
             s.push_str(&format!("pages skipped: {n}: {why}\n"));
         }
+        if !self.renamed_pages.is_empty() {
+            s.push_str(&format!("pages renamed (a name folio cannot use): {}\n", self.renamed_pages.len()));
+        }
         s.push_str(&format!(
             "table of contents: {} entries without a page in their release, {} pages not in it (top level)\n",
             self.toc_problems.len(),
@@ -166,6 +179,12 @@ impl Report {
             self.source_bytes,
             self.snapshot_bytes,
             pct(self.source_bytes, self.snapshot_bytes)
+        ));
+        s.push_str(&format!(
+            "text: {} bytes of articles against {} bytes of pages ({:.1} %)\n",
+            self.article_bytes,
+            self.snapshot_page_bytes,
+            pct(self.article_bytes, self.snapshot_page_bytes)
         ));
         s.push_str(&format!(
             "{} pages in {:.2} s ({:.0} pages/s)\n",
@@ -309,6 +328,7 @@ pub fn write(
     }
     for f in &tree.articles {
         put(&format!("articles/{}", f.name), f.text.as_bytes())?;
+        report.article_bytes += f.text.len() as u64;
     }
     for (rel, src) in &tree.assets {
         let dest = root.join("articles").join(rel);

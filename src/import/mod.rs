@@ -96,7 +96,8 @@ pub fn html(opts: &HtmlOptions) -> Result<Report, Vec<ImportError>> {
 
     // Articles and stubs of each release.
     let (articles, stubs) = classify(&snaps);
-    let page_slugs: BTreeSet<String> = articles.iter().flatten().cloned().collect();
+    // Section slugs may not take any page's name, in any release.
+    let page_slugs: BTreeSet<String> = snaps.iter().flat_map(|s| s.pages.keys().cloned()).collect();
     let resolvers: Vec<_> = snaps
         .iter()
         .enumerate()
@@ -339,10 +340,11 @@ fn follow_stub(s: &Snapshot, url: &str, content: &BTreeSet<String>) -> Option<St
         let rel = links::normalize(&format!("{}/{path}", s.folder))?;
         let rel = rel.strip_prefix(&format!("{}/", s.folder))?.to_string();
         let stem = rel.strip_suffix(".html").or_else(|| rel.strip_suffix(".htm"))?;
-        if content.contains(stem) {
-            return Some(stem.to_string());
+        let slug = s.slug_of(stem)?;
+        if content.contains(slug) {
+            return Some(slug.to_string());
         }
-        match &s.pages.get(stem)?.kind {
+        match &s.pages.get(slug)?.kind {
             PageKind::Stub { url: next, .. } => url = next.clone(),
             _ => return None,
         }
@@ -363,13 +365,14 @@ fn toc_target(
         return Err("leads outside the snapshot".to_string());
     };
     let stem = rel.rsplit_once('.').map(|(a, _)| a).unwrap_or(rel);
-    if articles.contains(stem) {
-        return Ok(stem.to_string());
+    let Some(slug) = s.slug_of(stem) else { return Err("no such page in this release".to_string()) };
+    if articles.contains(slug) {
+        return Ok(slug.to_string());
     }
-    if let Some(t) = stubs.get(stem) {
+    if let Some(t) = stubs.get(slug) {
         return Err(format!("a redirect stub to '{t}'"));
     }
-    match s.pages.get(stem).map(|p| &p.kind) {
+    match s.pages.get(slug).map(|p| &p.kind) {
         Some(PageKind::Skipped(why)) => Err(format!("the page is skipped: {why}")),
         _ => Err("no such page in this release".to_string()),
     }

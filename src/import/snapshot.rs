@@ -36,8 +36,13 @@ pub struct Snapshot {
     pub files_lower: BTreeMap<String, String>,
     /// Top-level pages by slug.
     pub pages: BTreeMap<String, Page>,
+    /// Page file name without its extension → slug (the same, unless folio cannot use
+    /// the name as a slug).
+    pub slugs: BTreeMap<String, String>,
     /// Bytes of every file in the folder.
     pub bytes: u64,
+    /// Bytes of its top-level pages.
+    pub page_bytes: u64,
 }
 
 /// One top-level HTML page.
@@ -84,6 +89,7 @@ impl Snapshot {
         let files_lower = files.keys().map(|k| (k.to_lowercase(), k.clone())).collect();
         let html: Vec<(&String, &PathBuf)> =
             files.iter().filter(|(k, _)| !k.contains('/') && is_html_name(k)).collect();
+        let page_bytes = html.iter().map(|(_, p)| fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
         let read: Vec<Result<(String, Page), ImportError>> = html
             .par_iter()
             .map(|(name, path)| {
@@ -98,9 +104,18 @@ impl Snapshot {
             })
             .collect();
         let mut pages = BTreeMap::new();
+        let mut slugs = BTreeMap::new();
         for r in read {
             match r {
-                Ok((slug, page)) => {
+                Ok((stem, page)) => {
+                    let mut slug = usable_slug(&stem);
+                    let base = slug.clone();
+                    let mut k = 2;
+                    while pages.contains_key(&slug) || (slug != stem && slugs.contains_key(&slug)) {
+                        slug = format!("{base}-{k}");
+                        k += 1;
+                    }
+                    slugs.insert(stem, slug.clone());
                     pages.insert(slug, page);
                 }
                 Err(e) => errors.push(e),
@@ -109,7 +124,17 @@ impl Snapshot {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Snapshot { version: version.to_string(), dir: dir.to_path_buf(), folder, files, files_lower, pages, bytes })
+        Ok(Snapshot {
+            version: version.to_string(),
+            dir: dir.to_path_buf(),
+            folder,
+            files,
+            files_lower,
+            pages,
+            slugs,
+            bytes,
+            page_bytes,
+        })
     }
 
     /// The path of a file in the folder, matched exactly or else ignoring letter case.
@@ -119,6 +144,45 @@ impl Snapshot {
         }
         self.files_lower.get(&rel.to_lowercase()).map(String::as_str)
     }
+}
+
+impl Snapshot {
+    /// The slug of the page whose file name (without extension) is `stem`, matched
+    /// exactly or else ignoring letter case.
+    pub fn slug_of(&self, stem: &str) -> Option<&str> {
+        if let Some(s) = self.slugs.get(stem) {
+            return Some(s);
+        }
+        let lower = stem.to_lowercase();
+        self.slugs.iter().find(|(k, _)| k.to_lowercase() == lower).map(|(_, v)| v.as_str())
+    }
+
+    /// Pages whose slug is not their file name: (file, slug).
+    pub fn renamed(&self) -> Vec<(String, String)> {
+        self.pages
+            .iter()
+            .filter(|(slug, p)| p.file.rsplit_once('.').map(|(s, _)| s) != Some(slug.as_str()))
+            .map(|(slug, p)| (p.file.clone(), slug.clone()))
+            .collect()
+    }
+}
+
+/// A slug folio accepts for a page's file name: other characters become '-', a
+/// reserved name (folio writes its own `search.html`, …) gets `-page`.
+pub fn usable_slug(stem: &str) -> String {
+    let mut slug: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' }).collect();
+    while slug.contains("..") {
+        slug = slug.replace("..", ".");
+    }
+    let mut slug = slug.trim_start_matches('.').to_string();
+    if slug.is_empty() {
+        slug = "page".to_string();
+    }
+    if crate::model::RESERVED_SLUGS.contains(&slug.as_str()) {
+        slug.push_str("-page");
+    }
+    slug
 }
 
 pub fn is_html_name(name: &str) -> bool {
@@ -220,6 +284,14 @@ mod tests {
         assert!(decode(utf8.as_bytes()).contains("caf\u{e9} \u{2013}"));
         // No declaration: windows-1252, where 0x96 is an en dash.
         assert!(decode(b"<p>a \x96 b</p>").contains('\u{2013}'));
+    }
+
+    #[test]
+    fn usable_slugs() {
+        assert_eq!(usable_slug("portal"), "portal");
+        assert_eq!(usable_slug("my page (1)"), "my-page--1-");
+        assert_eq!(usable_slug("changes"), "changes-page");
+        assert_eq!(usable_slug("..x"), "x");
     }
 
     #[test]
