@@ -113,10 +113,9 @@ const KEEP: &[&str] = &[
 ];
 
 /// Elements dropped with everything inside them.
-const DROP: &[&str] = &[
-    "script", "style", "form", "input", "select", "option", "button", "textarea", "head", "title", "meta", "link",
-    "template", "object", "embed", "map", "area", "svg", "canvas",
-];
+/// (Forms, buttons and the like are unwrapped instead: their text stays.)
+const DROP: &[&str] =
+    &["script", "style", "input", "head", "title", "meta", "link", "template", "object", "embed", "map", "area", "canvas"];
 
 fn kept_attr(tag: &str, attr: &str) -> bool {
     matches!((tag, attr), ("ol", "start") | ("td" | "th", "colspan" | "rowspan"))
@@ -591,6 +590,6 @@ mod tests {
 
     #[test]
     fn scripts_and_forms_are_dropped() {
-        assert_eq!(md("<p>Text<script>var x = 1;</script></p><form><input></form>"), "Text\n");
+        assert_eq!(md("<p>Text<script>var x = 1;</script></p><form><input><button>Go</button></form>"), "Text\n\nGo\n");
     }
 }
