@@ -204,8 +204,9 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// `files[v]` maps each path of release `v`'s folder to its file.
     pub fn assemble(
-        snaps: &[Snapshot],
+        files: &[&BTreeMap<String, PathBuf>],
         docs: &BTreeMap<String, Vec<Option<Doc>>>,
         aliases: &BTreeMap<String, Vec<String>>,
         asset_uses: &BTreeMap<String, BTreeSet<String>>,
@@ -235,7 +236,7 @@ impl Tree {
                 if !users.contains(name) {
                     continue;
                 }
-                let Some(path) = snaps[vi].files.get(rel) else { continue };
+                let Some(path) = files[vi].get(rel) else { continue };
                 let Ok(hash) = hash_file(path) else { continue };
                 if last == Some(hash) {
                     continue;
@@ -280,11 +281,32 @@ pub fn revision_name(rel: &str, version: &str) -> String {
     }
 }
 
+/// One `versions/<name>.yaml`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VersionOut {
+    #[serde(skip)]
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A folder name folio can use as a version's output path, once.
+pub fn usable_path(folder: &str, taken: &mut BTreeSet<String>) -> Option<String> {
+    let ok = is_safe_segment(folder) && !RESERVED_PATHS.contains(&folder) && taken.insert(folder.to_string());
+    ok.then(|| folder.to_string())
+}
+
 /// Writes the tree into a staging folder beside `into`, then moves it into place.
 pub fn write(
     into: &Path,
     tree: &Tree,
-    snaps: &[Snapshot],
+    versions: &[VersionOut],
     title: &str,
     home: Option<&str>,
     report: &mut Report,
@@ -314,17 +336,10 @@ pub fn write(
         home: Option<&'a str>,
     }
     put("manual.yaml", serde_yaml::to_string(&Manual { title, home }).expect("yaml").as_bytes())?;
-    let mut paths = BTreeSet::new();
-    for (s, v) in snaps.iter().zip(report.versions.iter_mut()) {
-        let ok = is_safe_segment(&s.folder)
-            && !RESERVED_PATHS.contains(&s.folder.as_str())
-            && paths.insert(s.folder.clone());
-        v.path = ok.then(|| s.folder.clone());
-        let text = match &v.path {
-            Some(p) => serde_yaml::to_string(&BTreeMap::from([("path", p)])).expect("yaml"),
-            None => String::new(),
-        };
-        put(&format!("versions/{}.yaml", s.version), text.as_bytes())?;
+    for v in versions {
+        let text = serde_yaml::to_string(v).expect("yaml");
+        let text = if text.trim() == "{}" { String::new() } else { text };
+        put(&format!("versions/{}.yaml", v.name), text.as_bytes())?;
     }
     for f in &tree.articles {
         put(&format!("articles/{}", f.name), f.text.as_bytes())?;

@@ -184,9 +184,19 @@ pub fn html(opts: &HtmlOptions) -> Result<Report, Vec<ImportError>> {
 
     report.fill(&snaps, &trees, &opts.into);
     let uses = std::mem::take(&mut report.asset_uses);
-    let tree = emit::Tree::assemble(&snaps, &docs, &aliases, &uses, &names, &mut report);
+    let files: Vec<_> = snaps.iter().map(|s| &s.files).collect();
+    let tree = emit::Tree::assemble(&files, &docs, &aliases, &uses, &names, &mut report);
     let manual_title = opts.manual_title.clone().unwrap_or_else(|| "Manual".to_string());
-    emit::write(&opts.into, &tree, &snaps, &manual_title, home.as_deref(), &mut report)?;
+    let mut taken = BTreeSet::new();
+    let outs: Vec<emit::VersionOut> = snaps
+        .iter()
+        .zip(report.versions.iter_mut())
+        .map(|(s, v)| {
+            v.path = emit::usable_path(&s.folder, &mut taken);
+            emit::VersionOut { name: s.version.clone(), path: v.path.clone(), ..Default::default() }
+        })
+        .collect();
+    emit::write(&opts.into, &tree, &outs, &manual_title, home.as_deref(), &mut report)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
