@@ -1,4 +1,5 @@
-//! `folio import html`: the command-line face of [`super::html`]. Prints the summary
+//! `folio import html` and `folio import docusaurus`: the command-line face of
+//! [`super::html`] and [`super::docusaurus::run`]. Prints the summary
 //! (stdout) or every problem (stderr); exit status 0 on success, 1 when the input has
 //! problems, 2 for problems with the arguments.
 
@@ -13,6 +14,31 @@ use crate::cli::{Verbosity, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 pub enum ImportCommand {
     /// One folder of HTML pages per release (a published manual's snapshots).
     Html(HtmlArgs),
+    /// A Docusaurus site's versioned docs (versions.json, versioned_docs/, versioned_sidebars/).
+    Docusaurus(DocusaurusArgs),
+}
+
+/// Arguments of `folio import docusaurus` (docs/IMPORT.md).
+#[derive(Debug, Clone, Args)]
+pub struct DocusaurusArgs {
+    /// The site's folder: the one with docusaurus.config.* and versions.json.
+    pub site: PathBuf,
+    /// The folder to write the folio source into: absent or empty.
+    #[arg(long, value_name = "DIR")]
+    pub into: PathBuf,
+    /// Also import the current docs (the unreleased version) under this version name.
+    #[arg(long, value_name = "NAME")]
+    pub current: Option<String>,
+    /// The current docs folder (default: docs/ in the site folder, else beside it).
+    #[arg(long, value_name = "DIR")]
+    pub docs: Option<PathBuf>,
+    /// The published site's URL (default: url and baseUrl from the config): links to
+    /// the rest of the site become absolute URLs there.
+    #[arg(long, value_name = "URL")]
+    pub site_url: Option<String>,
+    /// The manual's title in manual.yaml (default: the config's title).
+    #[arg(long, value_name = "TEXT")]
+    pub manual_title: Option<String>,
 }
 
 /// Arguments of `folio import html` (docs/IMPORT.md).
@@ -59,14 +85,44 @@ fn parse_version(s: &str) -> Result<(String, PathBuf), String> {
 
 /// Runs `folio import …`; returns the exit status.
 pub fn run(cmd: &ImportCommand, verbosity: Verbosity) -> i32 {
-    let ImportCommand::Html(a) = cmd;
-    if let Some(url) = &a.site_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            eprintln!("error: --site-url must be an http(s) URL, not '{url}'");
-            return EXIT_USAGE;
+    let (result, into) = match cmd {
+        ImportCommand::Html(a) => match html_options(a) {
+            Ok(opts) => (super::html(&opts), &a.into),
+            Err(code) => return code,
+        },
+        ImportCommand::Docusaurus(a) => {
+            if let Some(code) = check_url(a.site_url.as_deref()) {
+                return code;
+            }
+            let opts = super::docusaurus::DocusaurusOptions {
+                site: a.site.clone(),
+                into: a.into.clone(),
+                current: a.current.clone(),
+                docs: a.docs.clone(),
+                site_url: a.site_url.clone(),
+                manual_title: a.manual_title.clone(),
+            };
+            (super::docusaurus::run(&opts), &a.into)
         }
+    };
+    finish(result, into, verbosity)
+}
+
+fn check_url(url: Option<&str>) -> Option<i32> {
+    match url {
+        Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => {
+            eprintln!("error: --site-url must be an http(s) URL, not '{u}'");
+            Some(EXIT_USAGE)
+        }
+        _ => None,
     }
-    let opts = super::HtmlOptions {
+}
+
+fn html_options(a: &HtmlArgs) -> Result<super::HtmlOptions, i32> {
+    if let Some(code) = check_url(a.site_url.as_deref()) {
+        return Err(code);
+    }
+    Ok(super::HtmlOptions {
         versions: a.versions.clone(),
         into: a.into.clone(),
         content: a.content.clone(),
@@ -76,12 +132,19 @@ pub fn run(cmd: &ImportCommand, verbosity: Verbosity) -> i32 {
         skip: a.skip.clone(),
         site_url: a.site_url.clone(),
         manual_title: a.manual_title.clone(),
-    };
-    match super::html(&opts) {
+    })
+}
+
+fn finish(
+    result: Result<super::emit::Report, Vec<super::ImportError>>,
+    into: &std::path::Path,
+    verbosity: Verbosity,
+) -> i32 {
+    match result {
         Ok(report) => {
             if verbosity != Verbosity::Quiet {
                 print!("{}", report.summary());
-                println!("wrote {} (details in import-report.json)", a.into.display());
+                println!("wrote {} (details in import-report.json)", into.display());
             }
             EXIT_OK
         }

@@ -114,8 +114,9 @@ const KEEP: &[&str] = &[
 
 /// Elements dropped with everything inside them.
 /// (Forms, buttons and the like are unwrapped instead: their text stays.)
-const DROP: &[&str] =
-    &["script", "style", "input", "head", "title", "meta", "link", "template", "object", "embed", "map", "area", "canvas"];
+const DROP: &[&str] = &[
+    "script", "style", "input", "head", "title", "meta", "link", "template", "object", "embed", "map", "area", "canvas",
+];
 
 fn kept_attr(tag: &str, attr: &str) -> bool {
     matches!((tag, attr), ("ol", "start") | ("td" | "th", "colspan" | "rowspan"))

@@ -54,6 +54,9 @@ pub struct Report {
     /// Pages whose file name folio cannot use as a slug: (version, file, slug). Their
     /// old address is not kept.
     pub renamed_pages: Vec<(String, String, String)>,
+    /// MDX constructs converted or dropped, by kind (Docusaurus import).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub mdx: BTreeMap<String, usize>,
     /// Files of the snapshots the pages use: path → releases.
     #[serde(skip)]
     pub asset_uses: BTreeMap<String, BTreeSet<String>>,
@@ -165,6 +168,9 @@ impl Report {
         }
         for (why, n) in skipped {
             s.push_str(&format!("pages skipped: {n}: {why}\n"));
+        }
+        for (what, n) in &self.mdx {
+            s.push_str(&format!("mdx: {n} {what}\n"));
         }
         if !self.renamed_pages.is_empty() {
             s.push_str(&format!("pages renamed (a name folio cannot use): {}\n", self.renamed_pages.len()));
