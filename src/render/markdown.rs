@@ -4,10 +4,15 @@
 //! same depth and cross-links become `<slug>.html`, so one rendering of a resolved source
 //! serves every version where it applies. Whether each link's target exists is checked
 //! per version afterwards (see [`super::links`]).
+//!
+//! Typed notes (GitHub's alerts, `> [!NOTE]` … `> [!CAUTION]`) become callouts: a
+//! `<div class="callout callout-note" role="note">` whose first child is a visible
+//! `<p class="callout-title">Note</p>`, so the type is in the text a reader and a screen
+//! reader get, not only in a colour. Plain block quotes render as CommonMark says.
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// A heading of a rendered body.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -54,13 +59,42 @@ pub struct Context<'a> {
 }
 
 /// The Markdown extensions folio enables (CommonMark plus those in SPEC §4); the diff
-/// pages parse with the same ones.
+/// pages parse with the same ones. `ENABLE_GFM` parses typed notes (`> [!NOTE]`).
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// The visible title and the class suffix of a typed note: ("Note", "note").
+pub fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("Note", "note"),
+        BlockQuoteKind::Tip => ("Tip", "tip"),
+        BlockQuoteKind::Important => ("Important", "important"),
+        BlockQuoteKind::Warning => ("Warning", "warning"),
+        BlockQuoteKind::Caution => ("Caution", "caution"),
+    }
+}
+
+/// Turns typed notes into callouts (see the module docs); other events pass unchanged.
+fn callouts(events: &mut [(Event<'_>, usize)]) {
+    for i in 0..events.len() {
+        let html = match &events[i].0 {
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (title, class) = callout(*kind);
+                // pulldown-cmark starts a block on a new line; so does this.
+                let nl = if i > 0 && matches!(events[i - 1].0, Event::Text(_) | Event::Code(_)) { "\n" } else { "" };
+                format!("{nl}<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n")
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => "</div>\n".to_string(),
+            _ => continue,
+        };
+        events[i].0 = Event::Html(CowStr::from(html));
+    }
 }
 
 /// GitHub-style heading id: lowercase, letters and digits kept, spaces to '-'.
@@ -266,6 +300,7 @@ pub fn render(text: &str, cx: &Context<'_>) -> RenderedBody {
 
     out.assets.sort();
     out.assets.dedup();
+    callouts(&mut events);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     out.html = html;
@@ -328,5 +363,40 @@ mod tests {
         assert!(b.html.contains("<del>x</del>"));
         assert!(b.html.contains("checkbox"));
         assert!(b.html.contains("footnote"));
+    }
+
+    #[test]
+    fn typed_notes_become_titled_callouts() {
+        let b = cx_render("> [!WARNING]\n> Back up **first**.\n\n> [!tip]\n> Try it.\n");
+        assert_eq!(
+            b.html,
+            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n\
+             <p>Back up <strong>first</strong>.</p>\n</div>\n\
+             <div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n<p>Try it.</p>\n</div>\n"
+        );
+        assert!(!b.html.contains("[!"), "{}", b.html);
+        for (marker, title) in [
+            ("NOTE", "Note"),
+            ("TIP", "Tip"),
+            ("IMPORTANT", "Important"),
+            ("WARNING", "Warning"),
+            ("CAUTION", "Caution"),
+        ] {
+            let b = cx_render(&format!("> [!{marker}]\n> x\n"));
+            let want = format!("<p class=\"callout-title\">{title}</p>");
+            assert!(b.html.contains(&want), "{}", b.html);
+        }
+    }
+
+    #[test]
+    fn plain_and_unknown_quotes_stay_block_quotes() {
+        let b = cx_render("> quoted\n\n> [!NOPE]\n> text\n");
+        assert_eq!(
+            b.html,
+            "<blockquote>\n<p>quoted</p>\n</blockquote>\n<blockquote>\n<p>[!NOPE]\ntext</p>\n</blockquote>\n"
+        );
+        // In a tight list item the callout starts on a line of its own, as a quote would.
+        let b = cx_render("- item\n  > [!NOTE]\n  > inside\n");
+        assert!(b.html.contains("<li>item\n<div class=\"callout callout-note\" role=\"note\">\n"), "{}", b.html);
     }
 }
