@@ -1,6 +1,7 @@
 //! Differences between versions of the manual, read from the model.
 //!
-//! Owns the answers to "what changed between version A and version B" ([`versions`]),
+//! Owns the answers to "what changed between version A and version B" ([`versions`],
+//! with the images and attachments whose bytes differ: [`assets`]),
 //! "in which versions did this article change" ([`history`], [`step`]) and the line,
 //! word and prose diffs that `folio diff` and the build's diff pages show ([`text`],
 //! [`prose`]). Consumes [`Site`] only.

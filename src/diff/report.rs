@@ -212,25 +212,30 @@ pub fn versions_text(site: &Site, a: usize, b: usize, d: &VersionDiff, paint: Pa
 
 /// The asset groups of a version comparison: one row per asset, its path then the files.
 fn assets_text(s: &mut String, d: &super::AssetDiff, paint: Paint) {
-    let groups: [(&str, Vec<(&str, String)>, fn(Paint, &str) -> String); 3] = [
-        ("Assets added", d.added.iter().map(|a| (a.path.as_str(), a.file.clone())).collect(), Paint::green),
-        ("Assets removed", d.removed.iter().map(|a| (a.path.as_str(), a.file.clone())).collect(), Paint::red),
-        (
-            "Assets changed",
-            d.changed.iter().map(|a| (a.path.as_str(), format!("{} -> {}", a.from_file, a.to_file))).collect(),
-            |_, s| s.to_string(),
-        ),
-    ];
-    for (title, rows, colour) in groups {
-        if rows.is_empty() {
-            continue;
-        }
-        let _ = writeln!(s, "\n{}", paint.bold(&format!("{title} ({}):", rows.len())));
-        let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-        for (key, rest) in rows {
-            let pad = " ".repeat(width - key.chars().count());
-            let _ = writeln!(s, "  {}{pad}  {rest}", colour(paint, key));
-        }
+    let plain: fn(Paint, &str) -> String = |_, s| s.to_string();
+    let added = d.added.iter().map(|a| (a.path.as_str(), a.file.clone())).collect();
+    asset_group(s, "Assets added", added, Paint::green, paint);
+    let removed = d.removed.iter().map(|a| (a.path.as_str(), a.file.clone())).collect();
+    asset_group(s, "Assets removed", removed, Paint::red, paint);
+    let changed = d.changed.iter().map(|a| (a.path.as_str(), format!("{} -> {}", a.from_file, a.to_file))).collect();
+    asset_group(s, "Assets changed", changed, plain, paint);
+}
+
+fn asset_group(
+    s: &mut String,
+    title: &str,
+    rows: Vec<(&str, String)>,
+    colour: fn(Paint, &str) -> String,
+    paint: Paint,
+) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n{}", paint.bold(&format!("{title} ({}):", rows.len())));
+    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    for (key, rest) in rows {
+        let pad = " ".repeat(width - key.chars().count());
+        let _ = writeln!(s, "  {}{pad}  {rest}", colour(paint, key));
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Walks `manual.yaml`, `versions/`, `articles/` and `themes/` (always in file-name
 //! order, so every later stage sees the same input on every machine), splits and parses
-//! YAML front matter, and returns raw [`Source`] data. Problems in single files become
+//! YAML front matter, hashes the assets that may be revisions of one another
+//! ([`AssetFile::digest`]), and returns raw [`Source`] data. Problems in single files become
 //! diagnostics; only an unreadable root stops loading.
 
 mod front;

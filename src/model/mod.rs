@@ -4,7 +4,8 @@
 //! built version, which revision of each article applies, its resolved source (after
 //! only-blocks) and the nav tree. Each distinct resolved source is stored once in
 //! [`Site::bodies`] and shared by every version where it applies, so later stages parse
-//! and render it once. `diff` and the tests use the model directly.
+//! and render it once. Images and attachments with revisions are resolved per version
+//! too ([`assets`], [`Site::asset_in`]). `diff` and the tests use the model directly.
 
 pub mod assets;
 pub mod ids;

@@ -16,8 +16,10 @@
 //! Writes follow from the comparison: an article whose pages differ in any version is
 //! re-rendered in every version (its "Changed in" list spans them all), together with the
 //! articles linked to it by renames; a version whose nav tree, titles or home changed is
-//! re-rendered whole; changes to versions, the theme, `manual.yaml`, or the set of files
-//! rebuild the whole site into a fresh folder. Pages are rendered into a staging folder
+//! re-rendered whole; changes to versions, the theme, `manual.yaml`, the set of files, or
+//! the bytes of a file that is (or may be) an asset revision (which file each version's
+//! pages show may change) rebuild the whole site into a fresh folder; other media edits
+//! are only copied again. Pages are rendered into a staging folder
 //! and moved into the served one only when the model has no errors and every link of the
 //! new pages reaches a file, so a broken edit keeps the last good site.
 //!
