@@ -258,8 +258,12 @@ fn the_served_site_is_what_folio_build_writes() {
     append(root, "articles/welcome.md", "\nWelcome once more.\n");
     server.wait_for("/v3.0/welcome.html", "the last edit", |b| b.contains("Welcome once more."));
 
-    // Every file of a fresh build is served with the same bytes (pages without the
-    // script); changes pages and search indexes follow shortly after the pages.
+    served_is_built(&server, root);
+}
+
+/// Every file of a fresh build of `root` is served with the same bytes (pages without
+/// the script); changes pages and search indexes follow shortly after the pages.
+fn served_is_built(server: &Server, root: &Path) {
     let out = tempfile::tempdir().unwrap();
     let built = common::run(root, &["build", "--quiet", "--root", ".", "--out", &out.path().display().to_string()]);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
@@ -280,6 +284,35 @@ fn the_served_site_is_what_folio_build_writes() {
         assert!(Instant::now() < deadline, "served files differ from the build: {differ:?}\n{}", server.stderr());
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+#[test]
+fn asset_revision_edits_update_the_pages_that_show_them() {
+    let dir = common::fixture("asset-revisions");
+    let root = dir.path();
+    let server = Server::start(root, 0);
+    let shot = |v: &str, file: &str| {
+        let want = format!("src=\"../media/images/{file}\" alt=\"Main window\"");
+        server.wait_for(&format!("/{v}/home.html"), &format!("{v} showing {file}"), |b| b.contains(&want));
+    };
+    shot("v2.0", "screen%402.0.png");
+    shot("v3.0", "screen.png");
+
+    // 3.0's revision gets bytes of its own: written, and 3.0 shows it.
+    std::fs::write(root.join("articles/images/screen@3.0.png"), "screen: 3.0\n").unwrap();
+    shot("v3.0", "screen%403.0.png");
+    assert_eq!(server.get("/media/images/screen@3.0.png"), (200, "screen: 3.0\n".to_string()));
+    // Edited bytes of a revision are served.
+    std::fs::write(root.join("articles/images/screen@2.0.png"), "screen: 2.0, retaken\n").unwrap();
+    server.wait_for("/media/images/screen@2.0.png", "the new bytes", |b| b == "screen: 2.0, retaken\n");
+    // Removed: 3.0 shows 2.0's revision again.
+    std::fs::remove_file(root.join("articles/images/screen@3.0.png")).unwrap();
+    shot("v3.0", "screen%402.0.png");
+    // Added with the base's bytes: 3.0 shows the base's file, and none is written for it.
+    std::fs::write(root.join("articles/images/screen@3.0.png"), "screen: first look\n").unwrap();
+    shot("v3.0", "screen.png");
+    assert_eq!(server.get("/media/images/screen@3.0.png").0, 404);
+    served_is_built(&server, root);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Differences between versions of the manual, read from the model.
 //!
-//! Owns the answers to "what changed between version A and version B" ([`versions`]),
+//! Owns the answers to "what changed between version A and version B" ([`versions`],
+//! with the images and attachments whose bytes differ: [`assets`]),
 //! "in which versions did this article change" ([`history`], [`step`]) and the line,
 //! word and prose diffs that `folio diff` and the build's diff pages show ([`text`],
 //! [`prose`]). Consumes [`Site`] only.
@@ -78,6 +79,56 @@ pub struct Changed {
     pub lines_removed: usize,
 }
 
+/// An asset (by base path under `articles/`) and the file that applies in one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssetEntry {
+    pub path: String,
+    /// Repository-relative, e.g. `articles/images/x@2.0.png`.
+    pub file: String,
+}
+
+/// An asset whose bytes differ between the two versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssetChanged {
+    pub path: String,
+    pub from_file: String,
+    pub to_file: String,
+}
+
+/// Images and attachments whose bytes differ between two built versions: only assets
+/// with revisions can (any other file is the same in every version). Sorted by path.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AssetDiff {
+    pub added: Vec<AssetEntry>,
+    pub removed: Vec<AssetEntry>,
+    pub changed: Vec<AssetChanged>,
+}
+
+impl AssetDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Which assets' bytes differ between built versions `from` and `to`: a revision whose
+/// bytes equal an earlier one's is no change.
+pub fn assets(site: &Site, from: usize, to: usize) -> AssetDiff {
+    let file = |f: usize| format!("articles/{}", site.assets[f].rel);
+    let mut d = AssetDiff::default();
+    for (path, a) in &site.media.revised {
+        let (x, y) = (a.in_version[from], a.in_version[to]);
+        match (x, y) {
+            (None, Some(b)) => d.added.push(AssetEntry { path: path.clone(), file: file(b) }),
+            (Some(a), None) => d.removed.push(AssetEntry { path: path.clone(), file: file(a) }),
+            (Some(a), Some(b)) if site.media_path(a) != site.media_path(b) => {
+                d.changed.push(AssetChanged { path: path.clone(), from_file: file(a), to_file: file(b) })
+            }
+            _ => {}
+        }
+    }
+    d
+}
+
 /// What differs between two built versions. An article can be in several groups (a
 /// renamed article whose text changed is in `renamed` and `changed`). Every list is
 /// sorted by slug (`removed` by the slug in the older version, the others by the slug
@@ -92,12 +143,14 @@ pub struct VersionDiff {
     pub changed: Vec<Changed>,
     /// Articles in both versions that are in no group.
     pub unchanged: usize,
+    /// Images and attachments whose bytes differ.
+    pub assets: AssetDiff,
 }
 
 impl VersionDiff {
-    /// Whether nothing differs.
+    /// Whether nothing differs (no article and no asset).
     pub fn is_empty(&self) -> bool {
-        self.total() == 0
+        self.total() == 0 && self.assets.is_empty()
     }
 
     /// How many distinct articles are in at least one group.
@@ -206,6 +259,7 @@ pub fn versions(site: &Site, from: usize, to: usize) -> VersionDiff {
         }
     }
     // `vb.pages` is a BTreeMap, so the B-keyed lists are in slug order already.
+    d.assets = assets(site, from, to);
     d
 }
 

@@ -161,9 +161,14 @@ impl Extractor {
                 self.flush();
                 self.heading = Some(level as u8);
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(kind) => {
                 self.flush();
                 self.quote = self.quote.saturating_add(1);
+                // A typed note's title is text readers see ("Warning"), so a note whose
+                // type changes shows as changed.
+                if let Some(kind) = kind {
+                    self.push(Kind::Paragraph, crate::render::markdown::callout(kind).0.to_string());
+                }
             }
             Tag::CodeBlock(_) => {
                 self.flush();
@@ -505,6 +510,13 @@ mod tests {
         let b = blocks(md);
         assert_eq!(b[2].marker.as_deref(), Some("1."));
         assert_eq!(b[4].depth, 2);
+    }
+
+    #[test]
+    fn a_typed_note_reads_as_its_title_then_its_text() {
+        let b = blocks("> [!CAUTION]\n> Stop the service first.\n\n> plain\n");
+        let t: Vec<(&str, u8, &str)> = b.iter().map(|b| (b.kind.name(), b.quote, b.text.as_str())).collect();
+        assert_eq!(t, [("p", 1, "Caution"), ("p", 1, "Stop the service first."), ("p", 1, "plain")]);
     }
 
     #[test]

@@ -85,6 +85,7 @@ struct VersionsJson<'a> {
     moved: &'a [super::Moved],
     retitled: &'a [super::Retitled],
     changed: &'a [super::Changed],
+    assets: &'a super::AssetDiff,
 }
 
 /// The JSON document of a version comparison, ending with a line break.
@@ -110,6 +111,7 @@ pub fn versions_json(site: &Site, a: usize, b: usize, d: &VersionDiff) -> String
         moved: &d.moved,
         retitled: &d.retitled,
         changed: &d.changed,
+        assets: &d.assets,
     };
     serde_json::to_string_pretty(&doc).expect("the diff serializes") + "\n"
 }
@@ -121,8 +123,13 @@ pub fn versions_text(site: &Site, a: usize, b: usize, d: &VersionDiff, paint: Pa
     let mut s = String::new();
     let total = d.total();
     let _ = write!(s, "{}", paint.bold(&format!("Changes from {} to {}: ", va.label, vb.label)));
-    if total == 0 {
+    if d.is_empty() {
         let _ = writeln!(s, "no differences ({} articles, all unchanged)", d.unchanged);
+        return s;
+    }
+    if total == 0 {
+        let _ = writeln!(s, "no article differs ({} unchanged)", d.unchanged);
+        assets_text(&mut s, &d.assets, paint);
         return s;
     }
     let counts: Vec<String> = [
@@ -199,7 +206,37 @@ pub fn versions_text(site: &Site, a: usize, b: usize, d: &VersionDiff, paint: Pa
             .collect(),
         plain,
     );
+    assets_text(&mut s, &d.assets, paint);
     s
+}
+
+/// The asset groups of a version comparison: one row per asset, its path then the files.
+fn assets_text(s: &mut String, d: &super::AssetDiff, paint: Paint) {
+    let plain: fn(Paint, &str) -> String = |_, s| s.to_string();
+    let added = d.added.iter().map(|a| (a.path.as_str(), a.file.clone())).collect();
+    asset_group(s, "Assets added", added, Paint::green, paint);
+    let removed = d.removed.iter().map(|a| (a.path.as_str(), a.file.clone())).collect();
+    asset_group(s, "Assets removed", removed, Paint::red, paint);
+    let changed = d.changed.iter().map(|a| (a.path.as_str(), format!("{} -> {}", a.from_file, a.to_file))).collect();
+    asset_group(s, "Assets changed", changed, plain, paint);
+}
+
+fn asset_group(
+    s: &mut String,
+    title: &str,
+    rows: Vec<(&str, String)>,
+    colour: fn(Paint, &str) -> String,
+    paint: Paint,
+) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n{}", paint.bold(&format!("{title} ({}):", rows.len())));
+    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    for (key, rest) in rows {
+        let pad = " ".repeat(width - key.chars().count());
+        let _ = writeln!(s, "  {}{pad}  {rest}", colour(paint, key));
+    }
 }
 
 /// One side of an article diff.

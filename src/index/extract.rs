@@ -2,7 +2,9 @@
 //!
 //! Uses lol_html's streaming parser. A new section starts at every `<h1>`…`<h6>`; its
 //! anchor is the heading's `id` (empty when it has none, which links to the top of the
-//! page). Text of `<script>`, `<style>` and `aria-hidden="true"` elements is skipped.
+//! page). Text of `<script>`, `<style>` and `aria-hidden="true"` elements is skipped, and
+//! so is a callout's title (`<p class="callout-title">Note</p>`, see
+//! [`crate::render::markdown`]): it names the note's type, not what the page says.
 //! lol_html hands text over raw, so character references are decoded here.
 
 use super::Section;
@@ -74,7 +76,7 @@ pub fn extract_sections(body_html: &str) -> Vec<Section> {
                 }))?;
                 Ok(())
             }),
-            element!("[aria-hidden=true]", move |el: &mut Element| {
+            element!("[aria-hidden=true], p.callout-title", move |el: &mut Element| {
                 if el.can_have_content() {
                     s_hidden.borrow_mut().hidden += 1;
                     let st = s_hidden.clone();
@@ -246,6 +248,12 @@ mod tests {
         let html = r##"<style>p{color:red}</style><h2 id="a">Title<a aria-hidden="true" href="#a">#</a></h2>
 <script>var x = "<p>no</p>";</script><p>Yes</p>"##;
         assert_eq!(extract_sections(html), vec![sec("a", "Title", "Yes")]);
+    }
+
+    #[test]
+    fn a_callout_is_its_text_without_its_title() {
+        let html = "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n<p>Restart it.</p>\n</div>\n<p>After.</p>";
+        assert_eq!(extract_sections(html), vec![sec("", "", "Restart it. After.")]);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Walks `manual.yaml`, `versions/`, `articles/` and `themes/` (always in file-name
 //! order, so every later stage sees the same input on every machine), splits and parses
-//! YAML front matter, and returns raw [`Source`] data. Problems in single files become
+//! YAML front matter, hashes the assets that may be revisions of one another
+//! ([`AssetFile::digest`]), and returns raw [`Source`] data. Problems in single files become
 //! diagnostics; only an unreadable root stops loading.
 
 mod front;
@@ -104,6 +105,35 @@ pub struct AssetFile {
     pub rel: String,
     /// Absolute path on disk.
     pub abs: PathBuf,
+    /// SHA-256 of the bytes, for files that may be revisions of one asset (see
+    /// [`asset_revision_names`]): a file with `@` in its name and any file such a name
+    /// could be a revision of. `None` for every other file (not read when loading).
+    pub digest: Option<[u8; 32]>,
+}
+
+/// The ways file `rel` (under `articles/`) may name a revision of another asset: (base
+/// path, version name) pairs, the likelier first. `images/x@24.3.png` gives
+/// `("images/x.png", "24.3")` (the version before the extension), then
+/// `("images/x", "24.3.png")` (the whole rest after the last `@`, for files without an
+/// extension). Whether the version is defined decides (in the model); names without `@`
+/// give nothing.
+pub fn asset_revision_names(rel: &str) -> Vec<(String, String)> {
+    let (dir, name) = match rel.rsplit_once('/') {
+        Some((d, n)) => (format!("{d}/"), n),
+        None => (String::new(), rel),
+    };
+    let Some((stem, rest)) = name.rsplit_once('@') else { return Vec::new() };
+    if stem.is_empty() || rest.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let Some((version, ext)) = rest.rsplit_once('.') {
+        if !version.is_empty() && !ext.is_empty() {
+            out.push((format!("{dir}{stem}.{ext}"), version.to_string()));
+        }
+    }
+    out.push((format!("{dir}{stem}"), rest.to_string()));
+    out
 }
 
 /// Templates and static files of the theme found on disk (the embedded default
@@ -314,11 +344,12 @@ fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<(Vec<ArticleFil
         let is_md = abs.extension().and_then(|e| e.to_str()) == Some("md");
         if !is_md {
             let under = rel_path(&dir, abs).to_string_lossy().into_owned();
-            assets.push(AssetFile { rel: under, abs: abs.to_path_buf() });
+            assets.push(AssetFile { rel: under, abs: abs.to_path_buf(), digest: None });
             continue;
         }
         markdown.push((abs.to_path_buf(), rel));
     }
+    digest_revisions(root, &mut assets, diags);
     // Reading and parsing front matter is independent per file: do it in parallel,
     // keeping the walk's order.
     let parsed: Vec<(Option<ArticleFile>, Diagnostics)> = markdown
@@ -348,6 +379,39 @@ fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<(Vec<ArticleFil
         articles.extend(file);
     }
     Ok((articles, assets))
+}
+
+/// Reads and hashes the assets that may be revisions of one another (see
+/// [`AssetFile::digest`]): the model compares their bytes to write each distinct
+/// revision once.
+fn digest_revisions(root: &Path, assets: &mut [AssetFile], diags: &mut Diagnostics) {
+    use sha2::{Digest, Sha256};
+    let mut involved: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for a in assets.iter() {
+        let names = asset_revision_names(&a.rel);
+        if !names.is_empty() {
+            involved.insert(a.rel.clone());
+            involved.extend(names.into_iter().map(|(base, _)| base));
+        }
+    }
+    if involved.is_empty() {
+        return;
+    }
+    let read: Vec<(usize, Result<[u8; 32], io::Error>)> = assets
+        .par_iter()
+        .enumerate()
+        .filter(|(_, a)| involved.contains(&a.rel))
+        .map(|(i, a)| (i, fs::read(&a.abs).map(|bytes| Sha256::digest(&bytes).into())))
+        .collect();
+    for (i, r) in read {
+        match r {
+            Ok(d) => assets[i].digest = Some(d),
+            Err(e) => {
+                let rel = rel_path(root, &assets[i].abs);
+                diags.error(Location::file(rel), format!("cannot read file: {e}"));
+            }
+        }
+    }
 }
 
 fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<ThemeFiles, LoadError> {
@@ -389,4 +453,23 @@ fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<Theme
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asset_names_that_may_be_revisions() {
+        let pair = |b: &str, v: &str| (b.to_string(), v.to_string());
+        assert_eq!(
+            asset_revision_names("images/x@24.3.png"),
+            [pair("images/x.png", "24.3"), pair("images/x", "24.3.png")]
+        );
+        assert_eq!(asset_revision_names("logo@2x.png"), [pair("logo.png", "2x"), pair("logo", "2x.png")]);
+        assert_eq!(asset_revision_names("a/notes@2.0"), [pair("a/notes.0", "2"), pair("a/notes", "2.0")]);
+        assert!(asset_revision_names("images/x.png").is_empty());
+        assert!(asset_revision_names("a@b/x.png").is_empty());
+        assert!(asset_revision_names("@1.0.png").is_empty());
+    }
 }

@@ -4,8 +4,10 @@
 //! built version, which revision of each article applies, its resolved source (after
 //! only-blocks) and the nav tree. Each distinct resolved source is stored once in
 //! [`Site::bodies`] and shared by every version where it applies, so later stages parse
-//! and render it once. `diff` and the tests use the model directly.
+//! and render it once. Images and attachments with revisions are resolved per version
+//! too ([`assets`], [`Site::asset_in`]). `diff` and the tests use the model directly.
 
+pub mod assets;
 pub mod ids;
 pub mod nav;
 pub mod only;
@@ -19,6 +21,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostics, Location};
 use crate::load::{ArticleFile, AssetFile, ManualConfig, Source, ThemeFiles};
 
+pub use assets::{Media, Revised};
 pub use ids::{is_safe_segment, ArticleId, VersionId};
 pub use nav::NavTree;
 
@@ -124,6 +127,9 @@ pub struct Site {
     pub aliases: BTreeMap<String, ArticleId>,
     pub bodies: Vec<Body>,
     pub assets: Vec<AssetFile>,
+    /// Asset revisions: which file of each asset applies in each version, and where each
+    /// file's bytes are written.
+    pub media: Media,
     pub theme: ThemeFiles,
     /// For each built version: whether its nav tree and home were made. Always true
     /// unless the model was built for some versions only ([`build_for`]); elsewhere
@@ -227,6 +233,21 @@ impl Site {
             return Some(found);
         }
         ix.older[pos?].iter().find_map(|&old| ix.in_version(old, vi))
+    }
+
+    /// The path under `media/` where the bytes of [`Site::assets`]`[file]` are written: its
+    /// own path, or that of an earlier revision of its asset with the same bytes.
+    pub fn media_path(&self, file: usize) -> &str {
+        let written = self.media.written_as.get(file).copied().unwrap_or(file);
+        &self.assets[written].rel
+    }
+
+    /// For a link to an asset with revisions (`rel`: its base path under `articles/`),
+    /// the path under `media/` of the bytes it shows in built version `vi`; `None` when
+    /// `rel` has no revisions or does not exist yet in that version.
+    pub fn asset_in(&self, rel: &str, vi: usize) -> Option<&str> {
+        let file = self.media.revised.get(rel)?.in_version.get(vi).copied().flatten()?;
+        Some(self.media_path(file))
     }
 
     /// "17.1..24.3" style text for the built versions in which `presence` is true.
@@ -516,8 +537,9 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
         }
     }
 
+    let media = assets::build(&assets, &versions, &built, diags);
     let index = Index::new(&articles, &aliases, built.len());
-    Site { config, root, versions, views, files, articles, aliases, bodies, assets, theme, nav_built, index }
+    Site { config, root, versions, views, files, articles, aliases, bodies, assets, media, theme, nav_built, index }
 }
 
 /// One article resolved in every built version.

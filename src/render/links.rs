@@ -1,4 +1,5 @@
-//! Link checks: every cross-link must reach an article (and heading) of the same version.
+//! Link checks: every cross-link must reach an article (and heading) of the same version,
+//! and every link to an asset with revisions a file of it in that version.
 
 use crate::diag::Diagnostics;
 use crate::model::{PerVersion, Site, VersionId};
@@ -15,6 +16,7 @@ pub fn check(site: &Site, bodies: &[Option<RenderedBody>], selected: &[usize], d
             let body = &site.bodies[page.body];
             let Some(r) = &bodies[page.body] else { continue };
             let path = &site.files[body.file].path;
+            asset_problems(site, r, vi, |line, msg| per.error(path.clone(), Some(body.file_line(line)), vi, msg));
             for link in &r.links {
                 let line = Some(body.file_line(link.line));
                 let (target_id, target_body) = match &link.slug {
@@ -82,4 +84,33 @@ pub fn check(site: &Site, bodies: &[Option<RenderedBody>], selected: &[usize], d
     }
     let ids: Vec<&VersionId> = site.views.iter().map(|v| &v.version.id).collect();
     per.finish(&ids, diags);
+}
+
+/// Reports each link of `r` to an asset with revisions that has no file in built
+/// version `vi` (it starts with a later revision): `report(line, message)`. Returns
+/// whether there was none.
+pub fn asset_problems(site: &Site, r: &RenderedBody, vi: usize, mut report: impl FnMut(usize, String)) -> bool {
+    let mut ok = true;
+    for link in &r.revised {
+        if site.asset_in(&link.rel, vi).is_some() {
+            continue;
+        }
+        ok = false;
+        let what = if link.is_image { "image" } else { "link target" };
+        let present: Vec<bool> = site
+            .media
+            .revised
+            .get(&link.rel)
+            .map(|a| a.in_version.iter().map(|f| f.is_some()).collect())
+            .unwrap_or_default();
+        report(
+            link.line,
+            format!(
+                "{what} '{}' is not in this version (the asset exists in {})",
+                link.rel,
+                site.describe_presence(&present)
+            ),
+        );
+    }
+    ok
 }

@@ -435,7 +435,9 @@ impl<'a> VersionCx<'a> {
         let headings = body.headings.iter().filter(|h| h.level == 2 || h.level == 3).cloned().collect();
         let ctx = ArticleContext {
             common,
-            content: Value::from_safe_string(body.html.clone()),
+            content: Value::from_safe_string(
+                body.html_in(|rel| self.site.asset_in(rel, self.vi), super::MEDIA_PREFIX).into_owned(),
+            ),
             headings,
             breadcrumb,
             prev,

@@ -16,8 +16,10 @@
 //! Writes follow from the comparison: an article whose pages differ in any version is
 //! re-rendered in every version (its "Changed in" list spans them all), together with the
 //! articles linked to it by renames; a version whose nav tree, titles or home changed is
-//! re-rendered whole; changes to versions, the theme, `manual.yaml`, or the set of files
-//! rebuild the whole site into a fresh folder. Pages are rendered into a staging folder
+//! re-rendered whole; changes to versions, the theme, `manual.yaml`, the set of files, or
+//! the bytes of a file that is (or may be) an asset revision (which file each version's
+//! pages show may change) rebuild the whole site into a fresh folder; other media edits
+//! are only copied again. Pages are rendered into a staging folder
 //! and moved into the served one only when the model has no errors and every link of the
 //! new pages reaches a file, so a broken edit keeps the last good site.
 //!
@@ -43,9 +45,9 @@ use crate::diag::{Diagnostics, Location};
 use crate::index::PreparedDoc;
 use crate::model::only::{self, OnlyBlocks};
 use crate::model::{ArticleId, Body, PerVersion, Site, VersionId, VersionView};
-use crate::render::markdown::{self, RenderedBody};
+use crate::render::markdown::RenderedBody;
 use crate::render::page::history;
-use crate::render::{links, Theme, MEDIA_PREFIX};
+use crate::render::{self, links, AssetLinks, Theme};
 use crate::write::{self, Staged};
 use crate::{load, model};
 
@@ -522,7 +524,12 @@ impl Builder {
             staged.extend(s);
         }
         for rel in &self.pending.media {
-            let Some(asset) = site.assets.iter().find(|a| &a.rel == rel) else { continue };
+            let Some(fi) = site.assets.iter().position(|a| &a.rel == rel) else { continue };
+            let asset = &site.assets[fi];
+            if site.media_path(fi) != rel {
+                // Its bytes are written as an earlier revision's.
+                continue;
+            }
             let to = stage.join("media").join(rel);
             if let Some(parent) = to.parent() {
                 fs::create_dir_all(parent).map_err(|e| write::WriteError(format!("{}: {e}", parent.display())))?;
@@ -1036,9 +1043,9 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
         };
         plan.push((vi, page.body, k));
     }
-    let assets: HashSet<&str> = site.assets.iter().map(|a| a.rel.as_str()).collect();
+    let assets = AssetLinks::new(site);
     let rendered: Vec<RenderedBody> =
-        texts.par_iter().map(|(text, _)| render_text(site, p.fi, text, &assets)).collect();
+        texts.par_iter().map(|(text, _)| render::body_text(site, &assets, p.fi, text)).collect();
     let ids_of = |r: Option<&RenderedBody>| r.map(|r| r.headings.iter().map(|h| h.id.clone()).collect::<Vec<_>>());
     let mut changed = Vec::new();
     let mut headings_changed = false;
@@ -1105,17 +1112,6 @@ fn apply_patch(cur: &mut Current, p: FilePatch) -> Patched {
     Patched { id, pages, changed, changes, headings_changed }
 }
 
-/// Renders one resolved text of file `fi` as `render::bodies` does.
-fn render_text(site: &Site, fi: usize, text: &str, assets: &HashSet<&str>) -> RenderedBody {
-    let resolve = |slug: &str| site.lookup(slug).map(|a| a.id.to_string());
-    let exists = |p: &str| assets.contains(p);
-    let path = site.files[fi].path.to_string_lossy();
-    let under = path.strip_prefix("articles/").unwrap_or(&path);
-    let dir = under.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let cx = markdown::Context { dir, resolve: &resolve, asset_exists: &exists, media_prefix: MEDIA_PREFIX };
-    markdown::render(text, &cx)
-}
-
 /// Renders every body the site's pages use, taking those whose file and text are
 /// unchanged from `old` (when links and media resolve the same way there). Returns the
 /// bodies and how many were rendered anew; problems go into `diags`.
@@ -1134,7 +1130,8 @@ fn render_cached(
     let mut out: Vec<Option<RenderedBody>> = vec![None; site.bodies.len()];
     let mut docs: Vec<Option<Arc<PreparedDoc>>> = vec![None; site.bodies.len()];
     if let Some(mut old) = old {
-        let same_assets = old.site.assets.iter().map(|a| &a.rel).eq(site.assets.iter().map(|a| &a.rel));
+        let same_assets = old.site.assets.iter().map(|a| &a.rel).eq(site.assets.iter().map(|a| &a.rel))
+            && old.site.media.same_links(&site.media);
         if same_assets && old.site.aliases == site.aliases {
             let mut by_path: HashMap<&Path, Vec<usize>> = HashMap::new();
             for (i, b) in old.site.bodies.iter().enumerate() {
@@ -1164,10 +1161,10 @@ fn render_cached(
             }
         }
     }
-    let assets: HashSet<&str> = site.assets.iter().map(|a| a.rel.as_str()).collect();
+    let assets = AssetLinks::new(site);
     let todo: Vec<usize> = (0..site.bodies.len()).filter(|&i| used[i] && out[i].is_none()).collect();
     let fresh: Vec<RenderedBody> =
-        todo.par_iter().map(|&i| render_text(site, site.bodies[i].file, &site.bodies[i].text, &assets)).collect();
+        todo.par_iter().map(|&i| render::body_text(site, &assets, site.bodies[i].file, &site.bodies[i].text)).collect();
     let rendered = fresh.len();
     for (i, r) in todo.into_iter().zip(fresh) {
         out[i] = Some(r);
@@ -1195,19 +1192,20 @@ fn links_resolve(site: &Site, bodies: &[Option<RenderedBody>], vi: usize, id: &A
     let view = &site.views[vi];
     let Some(page) = view.pages.get(id) else { return true };
     let Some(r) = &bodies[page.body] else { return true };
-    r.links.iter().all(|link| {
-        let target = match &link.slug {
-            None => Some(r),
-            Some(slug) => match site.resolve_in(slug, vi).and_then(|t| view.pages.get(t)) {
-                None => return false,
-                Some(tp) => bodies[tp.body].as_ref(),
-            },
-        };
-        match (&link.fragment, target) {
-            (Some(frag), Some(tb)) => frag.is_empty() || tb.headings.iter().any(|h| &h.id == frag),
-            _ => true,
-        }
-    })
+    links::asset_problems(site, r, vi, |_, _| {})
+        && r.links.iter().all(|link| {
+            let target = match &link.slug {
+                None => Some(r),
+                Some(slug) => match site.resolve_in(slug, vi).and_then(|t| view.pages.get(t)) {
+                    None => return false,
+                    Some(tp) => bodies[tp.body].as_ref(),
+                },
+            };
+            match (&link.fragment, target) {
+                (Some(frag), Some(tb)) => frag.is_empty() || tb.headings.iter().any(|h| &h.id == frag),
+                _ => true,
+            }
+        })
 }
 
 /// `id` and every article linked to it by renames (`aliases`, followed both ways and
@@ -1248,8 +1246,12 @@ fn compare(old: &Site, new: &Site) -> Pending {
     let mut p = Pending::default();
     let files_differ = old.files.len() != new.files.len()
         || old.files.iter().zip(&new.files).any(|(a, b)| a.path != b.path || a.slug != b.slug || a.at != b.at);
+    // A file that is (or may be) a revision of an asset and whose bytes changed may
+    // now share, or no longer share, an earlier revision's file: pages may point
+    // elsewhere.
     let assets_differ = old.assets.len() != new.assets.len()
-        || old.assets.iter().zip(&new.assets).any(|(a, b)| a.rel != b.rel || a.abs != b.abs);
+        || old.assets.iter().zip(&new.assets).any(|(a, b)| a.rel != b.rel || a.abs != b.abs || a.digest != b.digest)
+        || old.media != new.media;
     if files_differ
         || assets_differ
         || old.config != new.config

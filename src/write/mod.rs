@@ -348,7 +348,11 @@ fn write_into(
         o.write(&format!("assets/{}", a.hashed), &a.bytes)?;
         w.files.push(format!("assets/{}", a.hashed));
     }
-    for a in &site.assets {
+    for (i, a) in site.assets.iter().enumerate() {
+        if site.media_path(i) != a.rel {
+            // A revision with the bytes of an earlier one: its pages use that file.
+            continue;
+        }
         let bytes = fs::read(&a.abs).map_err(|e| io_err(&a.abs, e))?;
         o.write(&format!("media/{}", a.rel), &bytes)?;
         w.files.push(format!("media/{}", a.rel));

@@ -372,6 +372,26 @@ for (const name of ['http', 'file']) {
       });
     });
 
+    it('a typed note is a callout that names its type in text, without the [!…] marker', T, async () => {
+      await inContext({}, async ({ page }) => {
+        await goto(mode, page, `${LATEST}/eservicessetup.html`);
+        const note = page.locator('article').getByRole('note');
+        assert.equal(await note.count(), 1);
+        assert.equal(await hasClass(note, 'callout-important'), true);
+        const title = note.locator(':scope > p.callout-title');
+        assert.equal(await title.textContent(), 'Important');
+        assert.ok(await title.isVisible(), 'the type is shown, not only coloured');
+        assert.match(await note.innerText(), /^Important\s+eServices stop working/);
+        assert.doesNotMatch(await page.locator('article').textContent(), /\[!/);
+        const style = await note.evaluate((e) => {
+          const s = getComputedStyle(e);
+          return [s.borderLeftWidth, s.borderLeftStyle, s.backgroundColor];
+        });
+        assert.deepEqual(style.slice(0, 2), ['4px', 'solid']);
+        assert.notEqual(style[2], 'rgba(0, 0, 0, 0)', 'the callout has a background');
+      });
+    });
+
     it('the skip link is the first stop of the keyboard and moves it past the top bar and the tree', T, async () => {
       await inContext({}, async ({ page }) => {
         await goto(mode, page, PAGE);
