@@ -445,12 +445,11 @@ fn check_anchors<'a>(
 ) -> Vec<(usize, String, Doc, Host<'a>)> {
     use std::collections::HashSet;
     let none = |_: &str| None;
-    let no_file = |_: &str| false;
+    let no_file = |_: &str| None;
     let ids: BTreeMap<(usize, String), HashSet<String>> = converted
         .par_iter()
         .map(|(vi, slug, doc, _)| {
-            let cx =
-                crate::render::markdown::Context { dir: "", resolve: &none, asset_exists: &no_file, media_prefix: "" };
+            let cx = crate::render::markdown::Context { dir: "", resolve: &none, asset: &no_file, media_prefix: "" };
             let r = crate::render::markdown::render(&doc.body, &cx);
             ((*vi, slug.clone()), r.headings.into_iter().map(|h| h.id).collect())
         })
