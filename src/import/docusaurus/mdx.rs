@@ -410,15 +410,26 @@ pub fn rewrite_links(text: &str, f: &mut dyn FnMut(&str, bool) -> Option<String>
 /// At most one blank line (or blank quote line of the same depth) in a row, none at
 /// the ends.
 fn tidy(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let quote_blank = |l: &str| !l.is_empty() && l.trim_start_matches(['>', ' ']).is_empty();
     let mut out = String::new();
-    let mut prev: Option<String> = None;
-    for line in text.lines() {
-        let line = line.trim_end();
+    let mut prev: Option<&str> = None;
+    for (i, &line) in lines.iter().enumerate() {
         let blank = line.trim_start_matches(['>', ' ']).is_empty();
-        if blank && prev.as_deref() == Some(line) {
+        if blank && prev == Some(line) {
             continue;
         }
-        prev = blank.then(|| line.to_string());
+        if quote_blank(line) {
+            // Not right after a note's marker, nor as a quote's last line.
+            let after_marker = i > 0 && lines[i - 1].trim_end().ends_with(']') && lines[i - 1].contains("> [!");
+            let last = lines
+                .get(i + 1)
+                .is_none_or(|n| !n.trim_start().starts_with('>') || quote_blank(n) && n.len() < line.len());
+            if after_marker || last {
+                continue;
+            }
+        }
+        prev = blank.then_some(line);
         out.push_str(line);
         out.push('\n');
     }
@@ -456,7 +467,7 @@ mod tests {
     #[test]
     fn admonitions_become_typed_notes() {
         let (out, c) = conv(":::tip Pro tip\n\nUse it.\n\n:::\n\nAfter.\n");
-        assert_eq!(out, "> [!TIP]\n> **Pro tip**\n>\n> Use it.\n>\n\nAfter.\n");
+        assert_eq!(out, "> [!TIP]\n> **Pro tip**\n>\n> Use it.\n\nAfter.\n");
         assert_eq!(c["admonitions"], 1);
         let (out, _) = conv(":::danger\nStop.\n:::\n");
         assert!(out.starts_with("> [!CAUTION]\n> Stop."), "{out}");
