@@ -40,57 +40,53 @@ fn bare(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// The reader's text of a doc's Markdown: prose lines outside code, without MDX
-/// statements, JSX tags, admonition fences or Markdown punctuation.
+/// The reader's text of a doc's MDX, block by block: MDX statements, JSX tags,
+/// admonition fences and `{/* */}` comments left out, the rest read as Markdown.
 fn prose(md: &str) -> Vec<String> {
-    let body = md.split_once("\n---\n").map(|(_, b)| b).unwrap_or(md);
-    let mut out = Vec::new();
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let body = md.strip_prefix("---\n").and_then(|r| r.split_once("\n---\n")).map(|(_, b)| b).unwrap_or(md);
+    let mut kept = String::new();
     let mut fence = false;
     for line in body.lines() {
         let t = line.trim();
         if t.starts_with("```") {
             fence = !fence;
-            continue;
         }
-        if fence
-            || t.is_empty()
-            || t.starts_with("import ")
-            || t.starts_with("export ")
-            || t.starts_with(":::")
-            || t.starts_with('<')
-            || t.starts_with("{/*")
-            || t.starts_with("![")
-        {
-            continue;
-        }
-        let mut s = t.trim_start_matches('#').trim().to_string();
-        // Links: their text; `{#id}`, emphasis and code marks go.
-        while let (Some(a), Some(b)) = (s.find("]("), s.find('[')) {
-            let Some(end) = s[a..].find(')') else { break };
-            s = format!("{}{}{}", &s[..b], &s[b + 1..a], &s[a + end + 1..]);
-        }
-        if let Some(i) = s.find(" {#") {
-            s.truncate(i);
-        }
-        let s = s.replace(['*', '`'], "");
-        let s = regex_free_strip_tags(&s);
-        if !s.trim().is_empty() {
-            out.push(s.trim().to_string());
+        let mdx = !fence
+            && (t.starts_with("import ")
+                || t.starts_with("export ")
+                || t.starts_with(":::")
+                || t.starts_with("{/*")
+                || (t.starts_with('<') && t[1..].starts_with(|c: char| c.is_ascii_uppercase() || c == '/')));
+        if !mdx {
+            kept.push_str(line);
+            kept.push('\n');
         }
     }
-    out
-}
-
-fn regex_free_strip_tags(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut image = 0;
+    for ev in Parser::new_ext(&kept, folio::render::markdown::options()) {
+        match ev {
+            // An image's text is its alt attribute, not page text.
+            Event::Start(Tag::Image { .. }) => image += 1,
+            Event::End(TagEnd::Image) => image -= 1,
+            Event::Text(t) | Event::Code(t) if image == 0 => cur.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => cur.push(' '),
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell | Tag::CodeBlock(_))
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+            ) => {
+                if !cur.trim().is_empty() {
+                    out.push(cur.trim().to_string());
+                }
+                cur.clear();
+            }
             _ => {}
         }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
     }
     out
 }
@@ -252,4 +248,60 @@ fn the_same_site_gives_the_same_tree_and_a_bad_one_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/site: site folder does not exist"));
     assert!(!a.path().join("n").exists());
+}
+
+/// The same check on a real site whose versions are all released plus the current
+/// docs: `FOLIO_DOCUSAURUS_SITE=/path/to/website cargo test --test import_docusaurus -- --ignored`.
+#[test]
+#[ignore]
+fn real_site_round_trip() {
+    let Some(site) = std::env::var_os("FOLIO_DOCUSAURUS_SITE").map(PathBuf::from) else {
+        panic!("set FOLIO_DOCUSAURUS_SITE to a Docusaurus site folder (the one with versions.json)");
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let into = tmp.path().join("m");
+    let out = folio(
+        &["import", "docusaurus", site.to_str().unwrap(), "--current", "next", "--into", into.to_str().unwrap()],
+        Path::new("."),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    let out = folio(&["build", "--root", into.to_str().unwrap()], Path::new("."));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let versions: Vec<String> = serde_json::from_str(&fs::read_to_string(site.join("versions.json")).unwrap()).unwrap();
+    let mut dirs: Vec<(String, PathBuf)> =
+        versions.iter().map(|v| (v.clone(), site.join(format!("versioned_docs/version-{v}")))).collect();
+    let current = if site.join("docs").is_dir() { site.join("docs") } else { site.join("../docs") };
+    dirs.push(("next".to_string(), current));
+    let main = Selector::parse("main").unwrap();
+    let (mut checked, mut problems) = (0, Vec::new());
+    for (v, dir) in dirs {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !(name.ends_with(".md") || name.ends_with(".mdx"))
+                || entry.path().components().any(|c| c.as_os_str().to_string_lossy().starts_with('_'))
+            {
+                continue;
+            }
+            let md = fs::read_to_string(entry.path()).unwrap();
+            let front = md.split("---").nth(1).unwrap_or("");
+            let id = front.lines().find_map(|l| l.strip_prefix("id: ")).map(str::to_string);
+            let slug = id.unwrap_or_else(|| name.rsplit_once('.').unwrap().0.to_string());
+            let Ok(html) = fs::read_to_string(into.join("site").join(&v).join(format!("{slug}.html"))) else {
+                problems.push(format!("{v}/{slug}: no page"));
+                continue;
+            };
+            let doc = Html::parse_document(&html);
+            let text = bare(&doc.select(&main).next().unwrap().text().collect::<String>());
+            for line in prose(&md) {
+                if !text.contains(&bare(&line)) {
+                    problems.push(format!("{v}/{slug}: {line}"));
+                }
+            }
+            checked += 1;
+        }
+    }
+    println!("{checked} docs checked, {} lines not found", problems.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

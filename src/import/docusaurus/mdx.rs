@@ -410,11 +410,30 @@ pub fn rewrite_links(text: &str, f: &mut dyn FnMut(&str, bool) -> Option<String>
 /// At most one blank line (or blank quote line of the same depth) in a row, none at
 /// the ends.
 fn tidy(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let lines: Vec<&str> = text.lines().collect();
     let quote_blank = |l: &str| !l.is_empty() && l.trim_start_matches(['>', ' ']).is_empty();
     let mut out = String::new();
     let mut prev: Option<&str> = None;
+    let mut fence: Option<(char, usize)> = None;
     for (i, &line) in lines.iter().enumerate() {
+        // Code is left exactly as it is.
+        let t = line.trim_start_matches(['>', ' ']);
+        if let Some((c, n)) = fence {
+            if t.len() >= n && t.chars().all(|x| x == c) {
+                fence = None;
+            }
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        if let Some(f) = fence_open(t) {
+            fence = Some(f);
+            prev = None;
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let line = line.trim_end();
         let blank = line.trim_start_matches(['>', ' ']).is_empty();
         if blank && prev == Some(line) {
             continue;
@@ -483,7 +502,7 @@ mod tests {
 
     #[test]
     fn code_is_left_alone() {
-        let src = "```js title=\"a.js\"\nimport x from 'y';\n:::note\n```\n";
+        let src = "```js title=\"a.js\"\nimport x from 'y';\n:::note\n\n\n</a>\n```\n";
         assert_eq!(conv(src).0, src);
     }
 
