@@ -183,7 +183,11 @@ fn structure(body: &str, host: &mut dyn Host, counts: &mut Counts) -> String {
                         }
                     }
                     _ => {
-                        if !tag.starts_with("</") {
+                        if let Some(link) = embed_link(&name, &tag) {
+                            // A self-closing embed (a video, a frame): a link to what it shows.
+                            out.push(format!("{prefix}{link}"));
+                            count(counts, "embeds as links");
+                        } else if !tag.starts_with("</") {
                             count(counts, "components dropped (children kept)");
                         }
                     }
@@ -247,6 +251,22 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// A self-closing component that shows something at an address (`src`, `href`, `url`,
+/// `to`, or a YouTube `id`), as a Markdown link; its `title` is the link's text.
+fn embed_link(name: &str, tag: &str) -> Option<String> {
+    if !tag.trim_end().ends_with("/>") {
+        return None;
+    }
+    let url = ["src", "href", "url", "to"].iter().find_map(|a| attr(tag, a)).or_else(|| {
+        name.to_ascii_lowercase()
+            .contains("youtube")
+            .then(|| attr(tag, "id").map(|id| format!("https://www.youtube.com/watch?v={id}")))
+            .flatten()
+    })?;
+    let title = attr(tag, "title").unwrap_or_else(|| name.to_string());
+    Some(format!("[{}]({url})", title.replace(['[', ']'], "")))
 }
 
 /// Removes capitalised JSX tags inside a line, keeping what is between them.
@@ -510,6 +530,13 @@ mod tests {
     fn links_are_rewritten_or_reduced_to_their_text() {
         let (out, _) = conv("See [other](Other.md#a) and the [blog](/blog/x).\n");
         assert_eq!(out, "See [other](other.md#a) and the blog.\n");
+    }
+
+    #[test]
+    fn embeds_become_links() {
+        let (out, c) = conv("<LiteYouTubeEmbed id=\"abc\" title=\"Intro talk\" />\n\n<TOCInline toc={toc} />\n");
+        assert_eq!(out, "[Intro talk](https://www.youtube.com/watch?v=abc)\n");
+        assert_eq!((c["embeds as links"], c["components dropped (children kept)"]), (1, 1));
     }
 
     #[test]
