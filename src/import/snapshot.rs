@@ -161,6 +161,7 @@ impl Snapshot {
     pub fn renamed(&self) -> Vec<(String, String)> {
         self.pages
             .iter()
+            .filter(|(_, p)| !matches!(p.kind, PageKind::Skipped(_)))
             .filter(|(slug, p)| p.file.rsplit_once('.').map(|(s, _)| s) != Some(slug.as_str()))
             .map(|(slug, p)| (p.file.clone(), slug.clone()))
             .collect()
