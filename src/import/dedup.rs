@@ -38,6 +38,23 @@ pub struct Outcome {
     pub meta_revisions: usize,
     pub removed_revisions: usize,
     pub only_blocks: usize,
+    /// Each change of text from one release to the next (title and place the same):
+    /// how large it was and what it became.
+    pub changes: Vec<Change>,
+}
+
+/// One change of an article's text between two releases in a row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub article: String,
+    pub from: String,
+    pub to: String,
+    /// Places that changed (runs of changed non-blank lines).
+    pub hunks: usize,
+    /// Changed lines (removed and added) per 100 non-blank lines of the longer text.
+    pub changed_percent: usize,
+    /// "only-blocks" or "revision".
+    pub became: &'static str,
 }
 
 /// The most changed places (hunks) between two releases kept in one file.
@@ -154,8 +171,9 @@ fn split(text: &str) -> Vec<&str> {
     text.lines().collect()
 }
 
-/// Whether the change from `a` to `b` is small enough for only-blocks.
-pub fn small_change(a: &str, b: &str) -> bool {
+/// The size of the change from `a` to `b`: changed places, and changed lines per 100
+/// non-blank lines of the longer text (rounded up).
+pub fn measure(a: &str, b: &str) -> (usize, usize) {
     let (a, b) = (split(a), split(b));
     let ops = capture_diff_slices(Algorithm::Myers, &a, &b);
     let mut hunks = 0;
@@ -173,7 +191,7 @@ pub fn small_change(a: &str, b: &str) -> bool {
     }
     let total =
         a.iter().filter(|l| !l.trim().is_empty()).count().max(b.iter().filter(|l| !l.trim().is_empty()).count());
-    hunks <= MAX_HUNKS && changed * 100 <= total.max(1) * MAX_CHANGED_PERCENT
+    (hunks, (changed * 100).div_ceil(total.max(1)))
 }
 
 /// Whether a merged body resolves, with folio's own only-block rules, to exactly each
@@ -218,7 +236,16 @@ pub fn files(slug: &str, docs: &[Option<Doc>], aliases: &[String], versions: &[S
         if let Some(d) = drafts.last_mut().filter(|d| !d.removed) {
             let same_meta = d.doc.title == doc.title && d.doc.parent == doc.parent && d.doc.order == doc.order;
             let prev_text = docs[d.last].as_ref().map(|p| p.body.as_str()).unwrap_or("");
-            if same_meta && (prev_text == doc.body || small_change(prev_text, &doc.body)) {
+            let (hunks, percent) = if prev_text == doc.body { (0, 0) } else { measure(prev_text, &doc.body) };
+            let mut change = Change {
+                article: slug.to_string(),
+                from: versions[d.last].clone(),
+                to: versions[v].clone(),
+                hunks,
+                changed_percent: percent,
+                became: "revision",
+            };
+            if same_meta && hunks <= MAX_HUNKS && percent <= MAX_CHANGED_PERCENT {
                 let mut trial =
                     Draft { start: d.start, doc: d.doc, removed: false, lines: d.lines.clone(), last: d.last };
                 trial.add(v, &doc.body);
@@ -227,10 +254,15 @@ pub fn files(slug: &str, docs: &[Option<Doc>], aliases: &[String], versions: &[S
                 if resolves_exactly(&trial.body(versions).0, &t, versions) {
                     *d = trial;
                     *texts.last_mut().expect("texts follow drafts") = t;
+                    if hunks > 0 {
+                        change.became = "only-blocks";
+                        outcome.changes.push(change);
+                    }
                     continue;
                 }
             }
             if same_meta {
+                outcome.changes.push(change);
                 outcome.text_revisions += 1;
             } else {
                 outcome.meta_revisions += 1;

@@ -37,6 +37,8 @@ pub struct Report {
     pub removed_revisions: usize,
     pub only_blocks: usize,
     pub articles_with_only_blocks: usize,
+    /// Every change of text between releases in a row, its size and what it became.
+    pub text_changes: Vec<dedup::Change>,
     pub aliases: usize,
     pub renames: Vec<(String, String)>,
     /// Stubs (stub, target) not made aliases: the stub's name is an article in a
@@ -232,6 +234,7 @@ impl Tree {
             report.removed_revisions += o.removed_revisions;
             report.only_blocks += o.only_blocks;
             report.articles_with_only_blocks += usize::from(o.only_blocks > 0);
+            report.text_changes.extend(o.changes);
             articles.extend(files);
         }
         report.aliases = aliases.values().map(Vec::len).sum();

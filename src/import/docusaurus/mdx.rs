@@ -265,7 +265,13 @@ fn embed_link(name: &str, tag: &str) -> Option<String> {
             .then(|| attr(tag, "id").map(|id| format!("https://www.youtube.com/watch?v={id}")))
             .flatten()
     })?;
-    let title = attr(tag, "title").unwrap_or_else(|| if url.contains("youtube.com/") { "Video on YouTube".to_string() } else { url.clone() });
+    let title = attr(tag, "title").unwrap_or_else(|| {
+        if url.contains("youtube.com/") {
+            "Video on YouTube".to_string()
+        } else {
+            url.clone()
+        }
+    });
     Some(format!("[{}]({url})", title.replace(['[', ']'], "")))
 }
 
