@@ -120,20 +120,7 @@ pub fn html(opts: &HtmlOptions) -> Result<Report, Vec<ImportError>> {
         report.add_links(&links);
         docs.entry(slug).or_insert_with(|| vec![None; n])[vi] = Some(doc);
     }
-    for (slug, titles) in &trees.sections {
-        let entry = docs.entry(slug.clone()).or_insert_with(|| vec![None; n]);
-        for (vi, t) in titles.iter().enumerate() {
-            if let Some(title) = t {
-                let place = trees.places[slug][vi].clone().expect("a section has a place where it exists");
-                entry[vi] = Some(Doc {
-                    title: title.clone(),
-                    parent: place.parent,
-                    order: Some(place.order),
-                    body: String::new(),
-                });
-            }
-        }
-    }
+    trees.add_sections(&mut docs, n);
 
     let aliases = aliases(&docs, &stubs, &trees.sections, &mut report);
     let home = tocs.last().and_then(|t| t.as_ref()).and_then(|t| {

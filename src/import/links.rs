@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::convert::{Links, Target};
 use super::snapshot::{is_html_name, Snapshot};
+use crate::render::markdown::percent_decode;
 
 /// A link or image the import could not keep as a link within the manual.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -204,24 +205,6 @@ pub fn normalize(path: &str) -> Option<String> {
         }
     }
     Some(out.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A path as a Markdown link destination: characters that would end or break one are

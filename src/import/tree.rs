@@ -170,6 +170,31 @@ impl Walk<'_, '_> {
     }
 }
 
+impl Trees {
+    /// Adds each section article (an empty page titled by its heading) to `docs`, in
+    /// the versions where it exists.
+    pub fn add_sections(
+        &self,
+        docs: &mut std::collections::BTreeMap<String, Vec<Option<super::dedup::Doc>>>,
+        n: usize,
+    ) {
+        for (slug, titles) in &self.sections {
+            let entry = docs.entry(slug.clone()).or_insert_with(|| vec![None; n]);
+            for (vi, t) in titles.iter().enumerate() {
+                if let Some(title) = t {
+                    let place = self.places[slug][vi].clone().expect("a section has a place where it exists");
+                    entry[vi] = Some(super::dedup::Doc {
+                        title: title.clone(),
+                        parent: place.parent,
+                        order: Some(place.order),
+                        body: String::new(),
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// A slug from a label or id: lowercase letters and digits, other runs as one '-'.
 pub fn slugify(s: &str) -> String {
     let mut out = String::new();
