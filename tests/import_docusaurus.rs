@@ -305,3 +305,29 @@ fn real_site_round_trip() {
     println!("{checked} docs checked, {} lines not found", problems.len());
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn docs_at_the_site_root_and_yaml_categories() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("site");
+    common::copy_dir(&site().join(".."), &copy);
+    let config = copy.join("website/docusaurus.config.js");
+    let text = fs::read_to_string(&config).unwrap().replace("path: '../docs',", "path: '../docs', routeBasePath: '/',");
+    fs::write(&config, text).unwrap();
+    let intro = copy.join("website/versioned_docs/version-2.0/intro.md");
+    fs::write(&intro, fs::read_to_string(&intro).unwrap().replace("(/docs/guides/config)", "(/guides/config)"))
+        .unwrap();
+    let cat = copy.join("website/versioned_docs/version-1.0/guides");
+    fs::remove_file(cat.join("_category_.json")).unwrap();
+    fs::write(cat.join("_category_.yml"), "label: Guides in YAML\nposition: 2\n").unwrap();
+    let into = tmp.path().join("m");
+    let out = folio(&["import", "docusaurus", "website", "--into", into.to_str().unwrap()], &copy);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let intro = fs::read_to_string(into.join("articles/intro@2.0.md")).unwrap();
+    assert!(intro.contains("[Configuration](config.md)"), "{intro}");
+    let sections: Vec<String> = fs::read_dir(into.join("articles"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap_or_default())
+        .collect();
+    assert!(sections.iter().any(|t| t.contains("title: Guides in YAML")));
+}

@@ -17,6 +17,8 @@ pub(super) struct Host<'a> {
     slug_of: &'a BTreeMap<String, String>,
     site_url: Option<&'a str>,
     base_url: &'a str,
+    /// The docs' route under the base URL (`docs`; empty when the docs are the site).
+    docs_route: &'a str,
     /// The folder of the file being converted (a partial's own, while it is inlined).
     dir: String,
     pub(super) page: String,
@@ -36,6 +38,7 @@ impl<'a> Host<'a> {
         site_url: Option<&'a str>,
         page: &str,
         base_url: &'a str,
+        docs_route: &'a str,
     ) -> Self {
         let dir = page.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
         Host {
@@ -44,6 +47,7 @@ impl<'a> Host<'a> {
             slug_of,
             site_url,
             base_url,
+            docs_route,
             dir,
             page: page.to_string(),
             depth: 0,
@@ -131,7 +135,16 @@ impl mdx::Host for Host<'_> {
         let frag = if frag.starts_with('?') { "" } else { frag };
         if let Some(abs) = path.strip_prefix(self.base_url).filter(|_| path.starts_with('/')) {
             // Site-absolute: a doc route, a static file, or another page of the site.
-            if let Some(route) = abs.strip_prefix("docs/").or_else(|| (abs == "docs").then_some("")) {
+            let route = if self.docs_route.is_empty() {
+                // Docs at the site's root: a route when a doc (of some version) has it.
+                Some(abs).filter(|r| {
+                    let first = r.split('/').next().unwrap_or("");
+                    self.all.iter().any(|x| x.name == first) || first == "next" || self.doc_by_url(r).is_some()
+                })
+            } else {
+                abs.strip_prefix(&format!("{}/", self.docs_route)).or_else(|| (abs == self.docs_route).then_some(""))
+            };
+            if let Some(route) = route {
                 let (version, rest) = match route.split_once('/') {
                     Some((v, r)) if self.all.iter().any(|x| x.name == v) || v == "next" => (Some(v), r),
                     _ => (None, route),

@@ -71,11 +71,13 @@ pub(super) struct Release {
 struct Config {
     url: Option<String>,
     base_url: String,
+    /// The docs plugin's `routeBasePath` (default `docs`).
+    docs_route: String,
     title: Option<String>,
 }
 
 fn read_config(site: &Path) -> Config {
-    let mut c = Config { base_url: "/".to_string(), ..Default::default() };
+    let mut c = Config { base_url: "/".to_string(), docs_route: "docs".to_string(), ..Default::default() };
     for name in ["docusaurus.config.js", "docusaurus.config.mjs", "docusaurus.config.ts", "docusaurus.config.cjs"] {
         let Ok(text) = fs::read_to_string(site.join(name)) else { continue };
         let value = |key: &str, want: &dyn Fn(&str) -> bool| {
@@ -95,6 +97,8 @@ fn read_config(site: &Path) -> Config {
         c.url = value("url:", &|v| v.starts_with("http"));
         c.base_url = value("baseUrl:", &|v| v.starts_with('/')).unwrap_or_else(|| "/".to_string());
         c.title = value("title:", &|v| !v.is_empty());
+        c.docs_route =
+            value("routeBasePath:", &|_| true).unwrap_or_else(|| "docs".to_string()).trim_matches('/').to_string();
         break;
     }
     c
@@ -342,7 +346,8 @@ pub fn run(opts: &DocusaurusOptions) -> Result<Report, Vec<ImportError>> {
         .map(|&(vi, di)| {
             let r = &rels[vi];
             let d = &r.docs[di];
-            let mut host = Host::new(r, &rels, &slug_of, site_url.as_deref(), &d.rel, &config.base_url);
+            let mut host =
+                Host::new(r, &rels, &slug_of, site_url.as_deref(), &d.rel, &config.base_url, &config.docs_route);
             let mut counts = mdx::Counts::new();
             let body = mdx::convert(&d.body, &mut host, &mut counts);
             host.counts = counts;
@@ -484,8 +489,15 @@ fn first_doc(entries: &[super::toc::Entry]) -> Option<String> {
 
 fn category_meta(dir: &Path) -> sidebar::CategoryMeta {
     let mut m = sidebar::CategoryMeta::default();
-    let text = fs::read_to_string(dir.join("_category_.json")).ok();
-    let v: Option<Value> = text.and_then(|t| serde_json::from_str(&t).ok());
+    let json =
+        fs::read_to_string(dir.join("_category_.json")).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let yaml = || {
+        ["_category_.yml", "_category_.yaml"]
+            .iter()
+            .find_map(|n| fs::read_to_string(dir.join(n)).ok())
+            .and_then(|t| serde_yaml::from_str::<Value>(&t).ok())
+    };
+    let v = json.or_else(yaml);
     if let Some(v) = v {
         m.label = v.get("label").and_then(Value::as_str).map(str::to_string);
         m.position = v.get("position").and_then(Value::as_f64);
