@@ -91,6 +91,27 @@ fn prose(md: &str) -> Vec<String> {
     out
 }
 
+/// The docs of one version's folder (partials left out): (slug, source), with the slug
+/// Docusaurus's id gives (front matter `id`, else the file name without number prefix).
+fn docs_in(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.ends_with(".md") || name.ends_with(".mdx"))
+            || entry.path().components().any(|c| c.as_os_str().to_string_lossy().starts_with('_'))
+        {
+            continue;
+        }
+        let md = fs::read_to_string(entry.path()).unwrap();
+        let front = md.split("---").nth(1).unwrap_or("");
+        let id = front.lines().find_map(|l| l.strip_prefix("id: ")).map(str::to_string);
+        let stem = name.rsplit_once('.').unwrap().0.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
+        out.push((id.unwrap_or_else(|| stem.to_string()), md));
+    }
+    out
+}
+
 #[test]
 fn every_doc_of_every_version_is_built_with_its_title_and_text() {
     let (_tmp, into) = import_and_build();
@@ -105,27 +126,11 @@ fn every_doc_of_every_version_is_built_with_its_title_and_text() {
     let h1 = Selector::parse("main h1").unwrap();
     let mut checked = 0;
     for (v, dir) in versions {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.unwrap();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !(name.ends_with(".md") || name.ends_with(".mdx"))
-                || entry.path().components().any(|c| c.as_os_str().to_string_lossy().starts_with('_'))
-            {
-                continue;
-            }
-            let md = fs::read_to_string(entry.path()).unwrap();
+        for (slug, md) in docs_in(&dir) {
             let front = md.split("---").nth(1).unwrap_or("");
-            let id = front.lines().find_map(|l| l.strip_prefix("id: ")).map(str::to_string);
-            let stem = name
-                .rsplit_once('.')
-                .unwrap()
-                .0
-                .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-')
-                .to_string();
-            let slug = id.unwrap_or(stem);
             let page = into.join("site").join(v).join(format!("{slug}.html"));
             let html =
-                fs::read_to_string(&page).unwrap_or_else(|_| panic!("{v}: {} has no page {}", name, page.display()));
+                fs::read_to_string(&page).unwrap_or_else(|_| panic!("{v}: {slug} has no page {}", page.display()));
             let doc = Html::parse_document(&html);
             let text = bare(&doc.select(&main).next().unwrap().text().collect::<String>());
             let title = front
@@ -276,18 +281,7 @@ fn real_site_round_trip() {
     let main = Selector::parse("main").unwrap();
     let (mut checked, mut problems) = (0, Vec::new());
     for (v, dir) in dirs {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.unwrap();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !(name.ends_with(".md") || name.ends_with(".mdx"))
-                || entry.path().components().any(|c| c.as_os_str().to_string_lossy().starts_with('_'))
-            {
-                continue;
-            }
-            let md = fs::read_to_string(entry.path()).unwrap();
-            let front = md.split("---").nth(1).unwrap_or("");
-            let id = front.lines().find_map(|l| l.strip_prefix("id: ")).map(str::to_string);
-            let slug = id.unwrap_or_else(|| name.rsplit_once('.').unwrap().0.to_string());
+        for (slug, md) in docs_in(&dir) {
             let Ok(html) = fs::read_to_string(into.join("site").join(&v).join(format!("{slug}.html"))) else {
                 problems.push(format!("{v}/{slug}: no page"));
                 continue;
