@@ -2,7 +2,7 @@
 //! (a later release's new bytes under the same name become an asset revision,
 //! `images/x@24.3.png`), `manual.yaml`, one file per version, and the import report
 //! (`import-report.json`, and the summary the command prints). Everything is written
-//! into a staging folder beside the target and moved into place at the end.
+//! into a staging folder inside the target and moved into place at the end.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -321,13 +321,32 @@ pub fn write(
     report: &mut Report,
 ) -> Result<(), Vec<ImportError>> {
     let err = |p: &Path, e: std::io::Error| vec![ImportError::io(p, e.to_string())];
-    let parent = match into.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| err(&parent, e))?;
-    let stage = tempfile::Builder::new().prefix(".folio-import-").tempdir_in(&parent).map_err(|e| err(&parent, e))?;
-    let root = stage.path();
+    // `into` is absent or empty (checked before anything was read); the tree is
+    // written into a staging folder inside it, so nothing is written anywhere else.
+    let created = !into.exists();
+    fs::create_dir_all(into).map_err(|e| err(into, e))?;
+    let stage = tempfile::Builder::new().prefix(".folio-import-").tempdir_in(into).map_err(|e| err(into, e))?;
+    let result = write_staged(stage.path(), into, tree, versions, title, home, report);
+    if result.is_err() {
+        drop(stage);
+        if created {
+            let _ = fs::remove_dir(into);
+        }
+    }
+    result
+}
+
+/// Writes the tree into `root`, then moves its entries into `into`.
+fn write_staged(
+    root: &Path,
+    into: &Path,
+    tree: &Tree,
+    versions: &[VersionOut],
+    title: &str,
+    home: Option<&str>,
+    report: &mut Report,
+) -> Result<(), Vec<ImportError>> {
+    let err = |p: &Path, e: std::io::Error| vec![ImportError::io(p, e.to_string())];
     let mut bytes = 0u64;
     let mut put = |rel: &str, data: &[u8]| -> Result<(), Vec<ImportError>> {
         let p = root.join(rel);
@@ -366,15 +385,10 @@ pub fn write(
     let p = root.join("import-report.json");
     fs::write(&p, format!("{json}\n")).map_err(|e| err(&p, e))?;
 
-    // Into place: `into` is absent or empty (checked before anything was read).
-    if into.exists() {
-        fs::remove_dir(into).map_err(|e| err(into, e))?;
+    // Into place, in an order that leaves no manual.yaml if a move fails.
+    for name in ["articles", "versions", "import-report.json", "manual.yaml"] {
+        fs::rename(root.join(name), into.join(name)).map_err(|e| err(&into.join(name), e))?;
     }
-    let kept = stage.keep();
-    fs::rename(&kept, into).map_err(|e| {
-        let _ = fs::remove_dir_all(&kept);
-        err(into, e)
-    })?;
     Ok(())
 }
 
