@@ -260,6 +260,7 @@ impl Writer<'_> {
             }
             "h1" => self.wrap("h2", el),
             "table" => self.table(el),
+            "ul" | "ol" => self.list(el),
             "br" if !meaningful_break(el) => {}
             "iframe" => {
                 if let Some(src) = e.attr("src").map(str::trim).filter(|s| !s.is_empty()) {
@@ -285,6 +286,62 @@ impl Writer<'_> {
             t if KEEP.contains(&t) => self.wrap(t, el),
             _ => self.children(el),
         }
+    }
+
+    /// A list. A list written directly inside another (not inside an item: invalid HTML
+    /// that browsers show as nested) goes into the item before it, as its author meant.
+    fn list(&mut self, el: ElementRef) {
+        let tag = el.value().name();
+        self.out.push('<');
+        self.out.push_str(tag);
+        if let Some(start) = el.value().attr("start").filter(|_| tag == "ol") {
+            self.out.push_str(" start=\"");
+            self.attr_text(start);
+            self.out.push('"');
+        }
+        self.out.push('>');
+        // Anything written directly in the list between items (a nested list, a note, a
+        // paragraph) belongs to the item before it; before the first item, to one of its own.
+        let mut open = false;
+        for node in el.children() {
+            match node.value() {
+                Node::Element(e) if e.name() == "li" => {
+                    if open {
+                        self.out.push_str("</li>");
+                    }
+                    self.out.push_str("<li>");
+                    self.children(ElementRef::wrap(node).expect("element"));
+                    open = true;
+                }
+                Node::Element(e) if e.name() == "br" => {}
+                Node::Element(_) => {
+                    if !open {
+                        self.out.push_str("<li>");
+                        open = true;
+                    }
+                    let child = ElementRef::wrap(node).expect("element");
+                    if matches!(child.value().name(), "ul" | "ol") {
+                        self.list(child);
+                    } else {
+                        self.element(child);
+                    }
+                }
+                Node::Text(t) if !t.trim().is_empty() => {
+                    if !open {
+                        self.out.push_str("<li>");
+                        open = true;
+                    }
+                    self.text(t);
+                }
+                _ => {}
+            }
+        }
+        if open {
+            self.out.push_str("</li>");
+        }
+        self.out.push_str("</");
+        self.out.push_str(tag);
+        self.out.push('>');
     }
 
     /// A table with its rows in order; without header cells, the first row is the
@@ -569,6 +626,12 @@ mod tests {
         let out = md("<ol><li>One<ul><li>A</li><li>B</li></ul></li><li>Two</li></ol>");
         assert!(out.starts_with("1. One\n"), "{out}");
         assert!(out.contains("- A") && out.contains("2. Two"), "{out}");
+    }
+
+    #[test]
+    fn a_list_written_between_items_belongs_to_the_item_before() {
+        let out = md("<ol><li>One</li>\n<ul><li>A</li></ul>\n<br/><li>Two</li><p><div class=\"Note\">Note: mind it.</div></p></ol>");
+        assert_eq!(out, "1. One\n   - A\n2. Two\n\n   > [!NOTE]\n   > Note: mind it.\n", "{out}");
     }
 
     #[test]
