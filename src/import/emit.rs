@@ -347,6 +347,9 @@ fn write_staged(
     report: &mut Report,
 ) -> Result<(), Vec<ImportError>> {
     let err = |p: &Path, e: std::io::Error| vec![ImportError::io(p, e.to_string())];
+    for dir in ["articles", "versions"] {
+        fs::create_dir_all(root.join(dir)).map_err(|e| err(&root.join(dir), e))?;
+    }
     let mut bytes = 0u64;
     let mut put = |rel: &str, data: &[u8]| -> Result<(), Vec<ImportError>> {
         let p = root.join(rel);

@@ -220,6 +220,12 @@ fn sel(s: &str) -> Selector {
 
 /// Sorts a decoded page into content, stub or skipped.
 fn classify(text: &str, s: &Selectors) -> PageKind {
+    // An HTML parser takes time in the square of the nesting depth: a page nested far
+    // beyond any real one is not parsed at all.
+    let rough = rough_depth(text);
+    if rough > 10 * MAX_DEPTH {
+        return PageKind::Skipped(format!("it nests elements about {rough} deep (at most {MAX_DEPTH} are read)"));
+    }
     let doc = Html::parse_document(text);
     let head_title = doc
         .select(&sel("title"))
@@ -239,6 +245,10 @@ fn classify(text: &str, s: &Selectors) -> PageKind {
     let Some(content) = s.content.iter().find_map(|c| doc.select(c).next()) else {
         return PageKind::Skipped("no content region matches the content selectors".to_string());
     };
+    let depth = max_depth(*content);
+    if depth > MAX_DEPTH {
+        return PageKind::Skipped(format!("its content nests elements {depth} deep (at most {MAX_DEPTH} are read)"));
+    }
     let title = s
         .title
         .iter()
@@ -252,6 +262,58 @@ fn classify(text: &str, s: &Selectors) -> PageKind {
         Some(title) => PageKind::Content { title, html: content.inner_html() },
         None => PageKind::Skipped("no title: neither the title selectors nor <title> give one".to_string()),
     }
+}
+
+/// How deeply elements may nest in what the import reads (far beyond any real page;
+/// the conversion walks the tree recursively).
+pub const MAX_DEPTH: usize = 1000;
+
+/// The deepest nesting of start tags in a text, counting only elements that must be
+/// closed (not `p`, `li`, table cells and other tags HTML closes by itself, nor empty
+/// elements): a quick bound taken before parsing.
+fn rough_depth(text: &str) -> usize {
+    const SELF_CLOSING: &[&str] = &[
+        "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup",
+        "caption", "br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "param", "source",
+        "track", "wbr", "html", "head", "body", "!doctype",
+    ];
+    let (mut depth, mut max) = (0usize, 0usize);
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        i += off + 1;
+        let closing = b.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let end =
+            b[start..].iter().position(|c| !c.is_ascii_alphanumeric() && *c != b'!').map_or(b.len(), |e| start + e);
+        let name = text[start..end].to_ascii_lowercase();
+        if name.is_empty() || SELF_CLOSING.contains(&name.as_str()) {
+            continue;
+        }
+        let self_closed = b[end..].iter().position(|&c| c == b'>').is_some_and(|e| e > 0 && b[end + e - 1] == b'/');
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closed {
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
+}
+
+/// The deepest nesting of elements under a node, counted without recursion.
+pub fn max_depth(node: ego_tree::NodeRef<scraper::Node>) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for edge in node.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(_) => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ego_tree::iter::Edge::Close(_) => depth -= 1,
+        }
+    }
+    max
 }
 
 fn strip_prefixes(title: &str, prefixes: &[String]) -> String {
@@ -285,6 +347,24 @@ mod tests {
         assert!(decode(utf8.as_bytes()).contains("caf\u{e9} \u{2013}"));
         // No declaration: windows-1252, where 0x96 is an en dash.
         assert!(decode(b"<p>a \x96 b</p>").contains('\u{2013}'));
+    }
+
+    #[test]
+    fn absurd_nesting_is_not_even_parsed() {
+        let page = format!("<title>Deep</title>{}x", "<div>".repeat(20_000));
+        assert!(rough_depth(&page) == 20_000);
+        assert!(matches!(classify(&page, &selectors()), PageKind::Skipped(why) if why.contains("about 20000 deep")));
+        assert_eq!(rough_depth("<p>a<p>b<div><img src=x><br/><span>c</span></div>"), 2);
+    }
+
+    #[test]
+    fn deeply_nested_content_is_skipped_not_walked() {
+        let deep = format!(
+            "<title>Acme - Deep</title><div class=Content>{}x{}</div>",
+            "<div>".repeat(1_200),
+            "</div>".repeat(1_200)
+        );
+        assert!(matches!(classify(&deep, &selectors()), PageKind::Skipped(why) if why.contains("deep")));
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub fn parse(text: &str, js: bool) -> Option<Vec<Entry>> {
     let doc = Html::parse_document(&html);
     let ul = Selector::parse("ul").expect("valid selector");
     let first = doc.select(&ul).find(|u| u.children().any(|c| is_tag(c.value(), "li")))?;
+    if super::snapshot::max_depth(*first) > super::snapshot::MAX_DEPTH {
+        return None;
+    }
     let entries = list(first);
     (!entries.is_empty()).then_some(entries)
 }
