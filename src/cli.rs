@@ -166,6 +166,17 @@ pub fn build(opts: &BuildOptions) -> i32 {
         return EXIT_CONTENT;
     }
     let out = output_dir(opts.out.as_deref(), &opts.root, &prepared.site);
+    if let Err(e) = write::check_output_dir(&opts.root, &out) {
+        print_diagnostics(&diags);
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
+    // Ctrl-C or TERM removes the folder being written (the next build removes what is
+    // left if the process is killed outright).
+    let _ = ctrlc::set_handler(|| {
+        write::owned::on_interrupt();
+        std::process::exit(130);
+    });
     let selected = prepared.selected.iter().filter(|s| **s).count();
     let bar = PageProgress::new(opts.verbosity);
     let progress = |done: u64, total: u64| bar.step(done, total);

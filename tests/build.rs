@@ -338,11 +338,11 @@ fn refuses_to_replace_a_folder_that_is_not_a_site() {
     fs::create_dir_all(&precious).unwrap();
     fs::write(precious.join("notes.txt"), "keep me").unwrap();
     let o = run(m.path(), &["build", "--out", "precious"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o, m.path()).contains("refusing to replace"));
     assert_eq!(read(precious.join("notes.txt")), "keep me");
     let o = run(m.path(), &["build", "--out", "."]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o, m.path()).contains("contains the manual's source"));
 }
 
@@ -554,4 +554,137 @@ fn verbose_prints_each_stage_and_the_peak_memory() {
         let mb = err.lines().find_map(|l| l.trim().strip_prefix("peak memory ")?.strip_suffix(" MB"));
         assert!(mb.and_then(|n| n.parse::<u64>().ok()).is_some_and(|n| n > 0), "{err}");
     }
+}
+
+#[test]
+fn out_symlink_to_earlier_site_is_built_into_safely() {
+    let m = fixture("basic");
+    let www = m.path().join("www");
+    let target = www.join("manual");
+    build_ok(m.path(), &target, &[]);
+    fs::write(www.join("other.txt"), "another site's file").unwrap();
+    let link = m.path().join("site");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    fs::write(m.path().join("articles/intro.md"), "---\ntitle: Introduction\n---\n\nRebuilt through the link.\n")
+        .unwrap();
+    let o = run(m.path(), &["build", "--out", "site", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o, m.path()));
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced by a folder");
+    assert!(target.join("versions.json").is_file(), "the link's target lost the site");
+    assert!(tree(&target).iter().any(|(_, b)| String::from_utf8_lossy(b).contains("Rebuilt through the link")));
+    assert_eq!(read(www.join("other.txt")), "another site's file");
+    let leftovers: Vec<_> = fs::read_dir(&www).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+
+    // A link to a folder that is not a site is refused, and nothing behind it changes.
+    let mine = m.path().join("mine");
+    fs::create_dir(&mine).unwrap();
+    fs::write(mine.join("notes.txt"), "keep me").unwrap();
+    let link2 = m.path().join("site2");
+    std::os::unix::fs::symlink(&mine, &link2).unwrap();
+    let o = run(m.path(), &["build", "--out", "site2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o, m.path()).contains("refusing to replace"), "{}", stderr(&o, m.path()));
+    assert_eq!(read(mine.join("notes.txt")), "keep me");
+    assert_eq!(fs::read_dir(&mine).unwrap().count(), 1);
+}
+
+#[test]
+fn folder_with_versions_json_not_written_by_folio_is_refused() {
+    let m = fixture("basic");
+    // Another tool's folder that happens to hold a versions.json.
+    let other = m.path().join("docs-site");
+    fs::create_dir(&other).unwrap();
+    fs::write(other.join("versions.json"), "[\"2.0\", \"1.0\"]\n").unwrap();
+    fs::write(other.join("notes.txt"), "keep me").unwrap();
+    let o = run(m.path(), &["build", "--out", "docs-site"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o, m.path()).contains("is not a folio site"), "{}", stderr(&o, m.path()));
+    assert_eq!(read(other.join("notes.txt")), "keep me");
+
+    // A folio site someone added a file to: replacing it would delete the file.
+    let out = m.path().join("out");
+    build_ok(m.path(), &out, &[]);
+    assert!(read(out.join(".folio-site")).lines().any(|l| l == "versions.json"));
+    fs::write(out.join("CNAME"), "docs.example.com").unwrap();
+    let o = run(m.path(), &["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o, m.path()).contains("CNAME"), "{}", stderr(&o, m.path()));
+    assert_eq!(read(out.join("CNAME")), "docs.example.com");
+    fs::remove_file(out.join("CNAME")).unwrap();
+    build_ok(m.path(), &out, &[]);
+
+    // A site written before the manifest existed is still recognised by its shape.
+    fs::remove_file(out.join(".folio-site")).unwrap();
+    build_ok(m.path(), &out, &[]);
+    assert!(out.join(".folio-site").is_file());
+}
+
+#[test]
+fn interrupted_build_staging_folders_are_removed_by_the_next_build() {
+    let m = fixture("basic");
+    let out = m.path().join("out");
+    // What a build killed outright leaves: its staging folder, marked with its process.
+    let dead = m.path().join(".folio-build-AbC123");
+    fs::create_dir_all(dead.join("v1")).unwrap();
+    fs::write(dead.join("v1/a.html"), "half written").unwrap();
+    fs::write(
+        dead.join(".folio-site"),
+        "# folio site: the files below were written by folio build\n# building in process 4294967295\n",
+    )
+    .unwrap();
+    // Killed before its mark: empty.
+    fs::create_dir(m.path().join(".folio-build-empty")).unwrap();
+    // A folder with the name but not folio's: left alone.
+    let foreign = m.path().join(".folio-build-mine");
+    fs::create_dir(&foreign).unwrap();
+    fs::write(foreign.join("notes.txt"), "keep me").unwrap();
+    build_ok(m.path(), &out, &[]);
+    assert!(!dead.exists(), "the interrupted build's folder is still there");
+    assert!(!m.path().join(".folio-build-empty").exists());
+    assert_eq!(read(foreign.join("notes.txt")), "keep me");
+}
+
+#[test]
+fn interrupted_build_by_sigint_removes_its_staging_folder() {
+    // Enough pages that the build is still writing when the signal comes.
+    let mut files = vec![("versions/1.0.yaml".to_string(), String::new()), ("versions/2.0.yaml".into(), String::new())];
+    for i in 0..3000 {
+        files.push((
+            format!("articles/a{i}.md"),
+            format!("---\ntitle: Article {i}\n---\n\nText {i} [next](a{}.md).\n", (i + 1) % 3000),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let m = manual(&refs);
+    let child = std::process::Command::new(bin())
+        .args(["build", "--quiet", "--out", "site"])
+        .current_dir(m.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging = || {
+        fs::read_dir(m.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with(".folio-build-"))
+    };
+    let start = std::time::Instant::now();
+    while !staging() && start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let mut child = child;
+    if !staging() {
+        let _ = child.wait();
+        panic!("the build never made its staging folder");
+    }
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    if status.success() {
+        // The build won the race; nothing to check.
+        return;
+    }
+    assert_eq!(status.code(), Some(130));
+    assert!(!staging(), "the interrupted build left its staging folder");
+    assert!(!m.path().join("site").exists());
 }

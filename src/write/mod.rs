@@ -6,8 +6,13 @@
 //! so memory does not grow with the number of pages. After writing, every link the
 //! chrome produced (menu, banner, tree, breadcrumb, prev/next, redirects) is checked
 //! against the files written.
+//!
+//! Every site carries a manifest of the files written (`owned`): folio replaces only a
+//! folder that it can prove is its own, follows a symbolic link `--out` to the site it
+//! names, and removes the staging folders of interrupted builds.
 
 mod changes;
+pub mod owned;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
@@ -190,7 +195,8 @@ struct VersionJson<'a> {
 }
 
 /// Checks that `out` may be replaced: not the source tree or a folder holding it, and
-/// either absent, empty, or an earlier folio output (it has `versions.json`).
+/// either absent, empty, or a site folio wrote that holds nothing else (see [`owned`]).
+/// A symbolic link is checked as the folder it names, which is where the build writes.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
@@ -212,8 +218,9 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
         }
         c
     };
+    let resolved = owned::resolve_out(out)?;
     let root_abs = abs(root);
-    let out_abs = abs(out);
+    let out_abs = abs(&resolved);
     if root_abs.starts_with(&out_abs) {
         return Err(WriteError(format!(
             "refusing to write the site to {}: it contains the manual's source",
@@ -228,16 +235,24 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
     if out_abs.is_dir() {
         let mut entries = fs::read_dir(&out_abs).map_err(|e| io_err(out, e))?;
         let empty = entries.next().is_none();
-        if !empty && !out_abs.join("versions.json").is_file() {
-            return Err(WriteError(format!(
-                "refusing to replace {}: it is not empty and is not a folio site (no versions.json); remove it or choose another --out",
-                out.display()
-            )));
+        if !empty {
+            if let Some(reason) = owned::refuse_reason(&out_abs) {
+                return Err(WriteError(reason.replace(&out_abs.display().to_string(), &out.display().to_string())));
+            }
         }
     } else if out_abs.exists() {
         return Err(WriteError(format!("{} exists and is not a folder", out.display())));
     }
     Ok(())
+}
+
+/// Forgets a staging folder when the build that made it ends, however it ends.
+struct Staging(PathBuf);
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        owned::forget_staging(&self.0);
+    }
 }
 
 /// Renders and writes the whole site for the selected built versions into `out`.
@@ -280,12 +295,19 @@ fn all_with(
     diags: &mut Diagnostics,
 ) -> Result<Option<Stats>, WriteError> {
     check_output_dir(&site.root, out)?;
+    // A link to an earlier site: that site is replaced, the link stays.
+    let out = &owned::resolve_out(out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
-    let tmp = tempfile::Builder::new().prefix(".folio-build-").tempdir_in(&parent).map_err(|e| io_err(&parent, e))?;
+    owned::remove_leftovers(&parent);
+    let tmp =
+        tempfile::Builder::new().prefix(owned::STAGING_PREFIX).tempdir_in(&parent).map_err(|e| io_err(&parent, e))?;
+    owned::register_staging(tmp.path());
+    let _staging = Staging(tmp.path().to_path_buf());
+    owned::mark_staging(tmp.path())?;
     // `check_output_dir` made sure an existing `out` is a folio site: its unchanged files
     // are linked into the new one.
     let o = if out.is_dir() { Out::replacing(tmp.path(), out) } else { Out::new(tmp.path()) };
@@ -310,23 +332,37 @@ fn all_with(
         return Ok(None);
     }
 
-    // Swap: the old output goes aside, the new one takes its place.
+    // The staging mark makes way for the finished manifest (linked from the earlier
+    // site when unchanged, like every other file).
+    let mark = tmp.path().join(owned::MANIFEST);
+    fs::remove_file(&mark).map_err(|e| io_err(&mark, e))?;
+    o.write(owned::MANIFEST, owned::manifest_text(&written.files).as_bytes())?;
+
+    // Swap: the old output goes aside, the new one takes its place. An interruption
+    // waits for the swap; what it leaves of the old site the next build removes.
     let stats = Stats { pages: written.pages, files: written.files.len(), bytes: o.bytes.load(Ordering::Relaxed) };
-    let tmp_path = tmp.keep();
-    if out.exists() {
-        let old = parent.join(format!(".folio-old-{}", std::process::id()));
-        fs::rename(out, &old).map_err(|e| io_err(out, e))?;
-        if let Err(e) = fs::rename(&tmp_path, out) {
-            let _ = fs::rename(&old, out);
-            let _ = fs::remove_dir_all(&tmp_path);
-            return Err(io_err(out, e));
+    let staged = tmp.path().to_path_buf();
+    let old = owned::finish_staging(&staged, || -> Result<Option<PathBuf>, WriteError> {
+        let tmp_path = tmp.keep();
+        if out.exists() {
+            let old = parent.join(format!("{}{}", owned::OLD_PREFIX, std::process::id()));
+            fs::rename(out, &old).map_err(|e| io_err(out, e))?;
+            if let Err(e) = fs::rename(&tmp_path, out) {
+                let _ = fs::rename(&old, out);
+                let _ = fs::remove_dir_all(&tmp_path);
+                return Err(io_err(out, e));
+            }
+            Ok(Some(old))
+        } else {
+            fs::rename(&tmp_path, out).map_err(|e| {
+                let _ = fs::remove_dir_all(&tmp_path);
+                io_err(out, e)
+            })?;
+            Ok(None)
         }
+    })?;
+    if let Some(old) = old {
         remove_tree(&old).map_err(|e| io_err(&old, e))?;
-    } else {
-        fs::rename(&tmp_path, out).map_err(|e| {
-            let _ = fs::remove_dir_all(&tmp_path);
-            io_err(out, e)
-        })?;
     }
     Ok(Some(stats))
 }
