@@ -688,3 +688,58 @@ fn interrupted_build_by_sigint_removes_its_staging_folder() {
     assert!(!staging(), "the interrupted build left its staging folder");
     assert!(!m.path().join("site").exists());
 }
+
+#[test]
+fn theme_is_a_name_not_a_path() {
+    let m = fixture("basic");
+    // Another folder's files, which `theme: ../../x` would publish.
+    let secret = m.path().join("outside/static");
+    fs::create_dir_all(&secret).unwrap();
+    fs::write(secret.join("secret.css"), "body{}").unwrap();
+    for theme in ["../outside", "../../x", "a/b", "..", "a\\\\b"] {
+        fs::write(m.path().join("manual.yaml"), format!("title: Widget Manual\nhome: start\ntheme: \"{theme}\"\n"))
+            .unwrap();
+        let o = run(m.path(), &["build", "--out", "out"]);
+        assert_eq!(o.status.code(), Some(1), "theme {theme}");
+        let err = stderr(&o, m.path());
+        assert!(err.contains("manual.yaml") && err.contains("must be the name of a folder under themes/"), "{err}");
+        assert!(!m.path().join("out").exists());
+        let o = run(m.path(), &["check"]);
+        assert_eq!(o.status.code(), Some(1), "check, theme {theme}");
+    }
+}
+
+#[test]
+fn config_urls_must_be_http_or_relative() {
+    for url in [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,x",
+        "http:alert(1)",
+        "vbscript:x",
+        "java script:x",
+    ] {
+        let m = fixture("basic");
+        fs::write(m.path().join("versions/3.0.yaml"), format!("label: \"v3.0 beta\"\nurl: \"{url}\"\n")).unwrap();
+        let o = run(m.path(), &["build", "--out", "out"]);
+        assert_eq!(o.status.code(), Some(1), "url {url}");
+        let err = stderr(&o, m.path());
+        assert!(err.contains("versions/3.0.yaml") && err.contains(&format!("url '{url}'")), "{err}");
+        assert!(!m.path().join("out").exists());
+
+        let m = fixture("basic");
+        fs::write(m.path().join("manual.yaml"), format!("title: Widget Manual\nhome: start\nbase_url: \"{url}\"\n"))
+            .unwrap();
+        let o = run(m.path(), &["build", "--out", "out"]);
+        assert_eq!(o.status.code(), Some(1), "base_url {url}");
+        let err = stderr(&o, m.path());
+        assert!(err.contains("manual.yaml") && err.contains(&format!("base_url '{url}'")), "{err}");
+    }
+    // http(s) and relative URLs are fine.
+    for url in ["https://example.com/beta/", "HTTP://example.com", "../beta/", "beta/index.html"] {
+        let m = fixture("basic");
+        fs::write(m.path().join("versions/3.0.yaml"), format!("label: \"v3.0 beta\"\nurl: \"{url}\"\n")).unwrap();
+        let o = run(m.path(), &["build", "--out", "out"]);
+        assert_eq!(o.status.code(), Some(0), "url {url}: {}", stderr(&o, m.path()));
+    }
+}

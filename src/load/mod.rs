@@ -257,7 +257,26 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
         return ManualConfig::default();
     }
     match serde_yaml::from_str::<ManualConfig>(&text) {
-        Ok(c) => c,
+        Ok(mut c) => {
+            // A name, never a path: `../x` would publish another folder's files.
+            if !crate::model::is_safe_segment(&c.theme) {
+                diags.error(
+                    Location::file(rel),
+                    format!(
+                        "theme '{}' must be the name of a folder under themes/ (letters, digits, '.', '-' and '_'; no '/' or '..')",
+                        c.theme
+                    ),
+                );
+                c.theme = default_theme();
+            }
+            if let Some(url) = &c.base_url {
+                if let Err(why) = check_config_url(url) {
+                    diags.error(Location::file(rel), format!("base_url '{url}' {why}"));
+                    c.base_url = None;
+                }
+            }
+            c
+        }
         Err(e) => {
             let loc = match yaml_location(&e, 1) {
                 Some(l) => Location::line(rel, l),
@@ -266,6 +285,31 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
             diags.error(loc, format!("invalid manual.yaml: {}", yaml_message(&e)));
             ManualConfig::default()
         }
+    }
+}
+
+/// Checks a URL from the configuration (`base_url`, a version's `url`), which pages link
+/// to: an `http:` or `https:` URL, or a relative one. Any other scheme (`javascript:`,
+/// `data:`, `file:`) and control characters or spaces are refused.
+pub fn check_config_url(url: &str) -> Result<(), &'static str> {
+    if url.trim().is_empty() {
+        return Err("is empty");
+    }
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("must not contain spaces or control characters");
+    }
+    // The scheme is what comes before the first ':' when no '/', '?' or '#' precedes it.
+    let head = url.split(['/', '?', '#']).next().unwrap_or("");
+    match head.split_once(':') {
+        None => Ok(()),
+        Some((scheme, _)) if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => {
+            if url[scheme.len() + 1..].starts_with("//") && url.len() > scheme.len() + 3 {
+                Ok(())
+            } else {
+                Err("must be a full http(s) URL (http://host/...)")
+            }
+        }
+        Some(_) => Err("must be an http or https URL, or a relative one"),
     }
 }
 
@@ -316,6 +360,12 @@ fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile
                 }
             }
         };
+        if let Some(url) = &spec.url {
+            if let Err(why) = check_config_url(url) {
+                diags.error(Location::file(&rel), format!("url '{url}' {why}"));
+                continue;
+            }
+        }
         out.push(VersionFile { path: rel, name, spec });
     }
     if out.is_empty() {
