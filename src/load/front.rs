@@ -84,6 +84,69 @@ pub fn quote_version_values(yaml: &str, except: &[&str]) -> String {
     out
 }
 
+/// Deepest nesting of YAML flow collections (`[`, `{`) accepted. The YAML parser's time
+/// grows with the square of the nesting, so 100 KB of `[` took half a minute; no folio
+/// key needs more than one level.
+pub const MAX_FLOW_NESTING: usize = 32;
+
+/// Checks that `yaml` nests flow collections at most [`MAX_FLOW_NESTING`] deep (brackets
+/// inside quotes and comments do not count), in one pass; else the 0-based line where
+/// the limit is passed.
+pub fn check_flow_nesting(yaml: &str) -> Result<(), usize> {
+    let mut depth = 0usize;
+    let mut line = 0usize;
+    let mut quote: Option<char> = None;
+    let mut prev = '\n';
+    let mut chars = yaml.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
+        match quote {
+            Some('"') => match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => quote = None,
+                _ => {}
+            },
+            Some(_) => {
+                if c == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+            }
+            None => match c {
+                '#' if prev.is_whitespace() => {
+                    // A comment runs to the end of the line.
+                    for c in chars.by_ref() {
+                        if c == '\n' {
+                            line += 1;
+                            break;
+                        }
+                    }
+                    prev = '\n';
+                    continue;
+                }
+                '"' | '\'' if prev.is_whitespace() || matches!(prev, '[' | '{' | ',' | ':') => quote = Some(c),
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_NESTING {
+                        return Err(line);
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    Ok(())
+}
+
 /// Parses the front matter of an article file; problems go into `diags`.
 pub fn parse(text: String, rel: &Path, diags: &mut Diagnostics) -> Option<(FrontMatter, String, u32)> {
     let Some((yaml, body, body_line)) = split_front_matter(&text) else {
@@ -99,6 +162,13 @@ pub fn parse(text: String, rel: &Path, diags: &mut Diagnostics) -> Option<(Front
     };
     if yaml.trim().is_empty() {
         diags.error(Location::line(rel, 1), "front matter is empty: 'title' is required");
+        return None;
+    }
+    if let Err(at) = check_flow_nesting(yaml) {
+        diags.error(
+            Location::line(rel, 2 + at as u32),
+            format!("invalid front matter: '[' or '{{' nested more than {MAX_FLOW_NESTING} levels deep"),
+        );
         return None;
     }
     let mut front: FrontMatter = match serde_yaml::from_str(&quote_article_versions(yaml)) {
@@ -155,6 +225,22 @@ fn quote_article_versions(yaml: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn front_matter_with_huge_bracket_runs_is_rejected_in_linear_time() {
+        assert_eq!(check_flow_nesting("keywords: [a, [b], {c: d}]\n"), Ok(()));
+        assert_eq!(check_flow_nesting("title: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n"), Ok(()));
+        assert_eq!(check_flow_nesting("title: x # [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"), Ok(()));
+        assert_eq!(check_flow_nesting("title: it's [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"), Err(0));
+        assert_eq!(check_flow_nesting(&format!("title: x\nkeywords: {}\n", "[".repeat(33))), Err(1));
+        let huge = format!("title: x\nkeywords: {}\n", "[".repeat(1_000_000));
+        let start = std::time::Instant::now();
+        let mut diags = Diagnostics::new();
+        assert!(parse(format!("---\n{huge}---\nbody\n"), Path::new("a.md"), &mut diags).is_none());
+        assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+        let d = diags.sorted();
+        assert!(d[0].to_string().contains("a.md:3: invalid front matter: '[' or '{' nested more than 32"), "{}", d[0]);
+    }
+
     use super::*;
 
     #[test]

@@ -256,6 +256,13 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
     if text.trim().is_empty() {
         return ManualConfig::default();
     }
+    if let Err(at) = front::check_flow_nesting(&text) {
+        diags.error(
+            Location::line(rel, 1 + at as u32),
+            format!("invalid manual.yaml: '[' or '{{' nested more than {} levels deep", front::MAX_FLOW_NESTING),
+        );
+        return ManualConfig::default();
+    }
     match serde_yaml::from_str::<ManualConfig>(&text) {
         Ok(mut c) => {
             // A name, never a path: `../x` would publish another folder's files.
@@ -347,6 +354,12 @@ fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile
         let Some(text) = read_text(abs, &rel, diags) else { continue };
         let spec = if text.trim().is_empty() {
             VersionSpec::default()
+        } else if let Err(at) = front::check_flow_nesting(&text) {
+            diags.error(
+                Location::line(&rel, 1 + at as u32),
+                format!("invalid version file: '[' or '{{' nested more than {} levels deep", front::MAX_FLOW_NESTING),
+            );
+            continue;
         } else {
             match serde_yaml::from_str::<VersionSpec>(&front::quote_version_values(&text, &["released"])) {
                 Ok(s) => s,
