@@ -743,3 +743,73 @@ fn config_urls_must_be_http_or_relative() {
         assert_eq!(o.status.code(), Some(0), "url {url}: {}", stderr(&o, m.path()));
     }
 }
+
+/// A manual of one version whose `n` articles form `shape`: "siblings" (all top level),
+/// "chain" (each the child of the one before) or "cycle" (a chain closed into a ring).
+fn shaped_manual(shape: &str, n: usize) -> tempfile::TempDir {
+    let mut files = vec![("versions/1.0.yaml".to_string(), String::new())];
+    for i in 0..n {
+        let parent = match shape {
+            "chain" if i > 0 => format!("parent: a{}\n", i - 1),
+            "cycle" => format!("parent: a{}\n", (i + n - 1) % n),
+            _ => String::new(),
+        };
+        files.push((format!("articles/a{i}.md"), format!("---\ntitle: Article {i}\n{parent}---\n\nText {i}.\n")));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    manual(&refs)
+}
+
+fn largest_page(site: &Path) -> usize {
+    fs::read_dir(site.join("v1.0"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('a'))
+        .map(|p| fs::metadata(p).unwrap().len() as usize)
+        .max()
+        .unwrap()
+}
+
+#[test]
+fn page_size_is_bounded_whatever_the_sibling_count() {
+    let mut sizes = Vec::new();
+    for (shape, n) in [("siblings", 100), ("siblings", 2000), ("chain", 20), ("chain", 400)] {
+        let m = shaped_manual(shape, n);
+        let out = m.path().join("site");
+        build_ok(m.path(), &out, &[]);
+        sizes.push(largest_page(&out));
+    }
+    // 2,000 siblings: a page holds a window of them, as at 100 (before: 75 KB against 4.5 KB).
+    assert!(sizes[1] < sizes[0] + 300, "100 siblings: {} B, 2,000 siblings: {} B", sizes[0], sizes[1]);
+    // A deep page's breadcrumb holds its nearest ancestors only.
+    assert!(sizes[3] < sizes[2] + 300, "20 deep: {} B, 400 deep: {} B", sizes[2], sizes[3]);
+}
+
+#[test]
+fn parent_cycle_detection_is_linear() {
+    // A 10,000-article chain: before, check walked every page up to the top level and
+    // searched the path so far at each step (cubic: never finished).
+    let m = shaped_manual("chain", 10_000);
+    let start = std::time::Instant::now();
+    let o = run(m.path(), &["check", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o, m.path()));
+    assert!(start.elapsed() < std::time::Duration::from_secs(60), "chain: {:?}", start.elapsed());
+
+    // A 10,000-article ring: every member is reported, each message naming the cycle
+    // in a bounded form.
+    let m = shaped_manual("cycle", 10_000);
+    let start = std::time::Instant::now();
+    let o = run(m.path(), &["check", "--quiet"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(start.elapsed() < std::time::Duration::from_secs(60), "cycle: {:?}", start.elapsed());
+    let err = stderr(&o, m.path());
+    assert!(err.contains("10000 errors"), "{}", &err[err.len().saturating_sub(300)..]);
+    assert!(err.lines().all(|l| l.len() < 300), "a message grew with the cycle");
+    assert!(
+        err.contains("parent cycle: a0 -> a9999 -> a9998 -> a9997 -> … -> a4 -> a3 -> a2 -> a1 -> a0 (10000 articles)")
+    );
+
+    let m = shaped_manual("cycle", 3);
+    let o = run(m.path(), &["check"]);
+    assert!(stderr(&o, m.path()).contains("parent cycle: a0 -> a2 -> a1 -> a0"), "{}", stderr(&o, m.path()));
+}

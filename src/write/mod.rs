@@ -14,7 +14,7 @@
 mod changes;
 pub mod owned;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -587,12 +587,18 @@ impl Shared<'_> {
         let view = &site.views[vi];
         let vpath = &view.version.path;
 
-        // The whole tree once per version, in reading order: [slug, title, depth].
+        // The whole tree once per version, in reading order: [slug, title, depth]. A
+        // parent comes before its children in reading order, so one pass finds depths.
+        let mut depth: HashMap<&ArticleId, usize> = HashMap::with_capacity(view.nav.order.len());
         let rows: Vec<(&str, &str, usize)> = view
             .nav
             .order
             .iter()
-            .map(|id| (id.as_str(), view.pages[id].title.as_str(), view.nav.ancestors(id).len()))
+            .map(|id| {
+                let d = view.nav.parent.get(id).and_then(|p| depth.get(p)).map_or(0, |d| d + 1);
+                depth.insert(id, d);
+                (id.as_str(), view.pages[id].title.as_str(), d)
+            })
             .collect();
         let nav_js = format!("window.__folioNavData={};\n", serde_json::to_string(&rows).expect("nav rows serialize"));
         let nav_name = hashed_name("nav.js", nav_js.as_bytes());
