@@ -234,7 +234,7 @@ pub fn build(opts: &BuildOptions) -> i32 {
     }
 }
 
-/// `folio check`: everything `build` validates, writing nothing.
+/// `folio check`: everything `build` does (pages rendered and checked), writing nothing.
 pub fn check(root: &Path, verbosity: Verbosity) -> i32 {
     let mut diags = Diagnostics::new();
     let mut timings = Vec::new();
@@ -245,6 +245,15 @@ pub fn check(root: &Path, verbosity: Verbosity) -> i32 {
             EXIT_USAGE
         }
         Ok(p) => {
+            // Everything build does but write: every page is rendered and checked too.
+            if !diags.has_errors() {
+                let out = output_dir(None, root, &p.site);
+                if let Err(e) = write::check_only(&out, &p.site, &p.theme, &p.bodies, &p.selected, &mut diags) {
+                    print_diagnostics(&diags);
+                    eprintln!("error: {e}");
+                    return EXIT_CONTENT;
+                }
+            }
             print_diagnostics(&diags);
             if diags.has_errors() {
                 EXIT_CONTENT

@@ -813,3 +813,26 @@ fn parent_cycle_detection_is_linear() {
     let o = run(m.path(), &["check"]);
     assert!(stderr(&o, m.path()).contains("parent cycle: a0 -> a2 -> a1 -> a0"), "{}", stderr(&o, m.path()));
 }
+
+#[test]
+fn check_renders_templates_as_build_does() {
+    let m = fixture("basic");
+    fs::create_dir_all(m.path().join("themes/broken/templates")).unwrap();
+    // Parses, fails when rendered: 42 is not a sequence.
+    fs::write(
+        m.path().join("themes/broken/templates/article.html"),
+        "<html><body>{% for x in 42 %}{{ x }}{% endfor %}</body></html>\n",
+    )
+    .unwrap();
+    fs::write(m.path().join("manual.yaml"), "title: Widget Manual\nhome: start\ntheme: broken\n").unwrap();
+    let check = run(m.path(), &["check"]);
+    let build = run(m.path(), &["build", "--out", "out"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check, m.path()));
+    assert_eq!(build.status.code(), Some(1));
+    let (c, b) = (stderr(&check, m.path()), stderr(&build, m.path()));
+    assert!(c.contains("article.html"), "{c}");
+    assert!(!c.contains("internal:") && !b.contains("internal:"), "{c}\n{b}");
+    // The same problem, reported the same way.
+    assert_eq!(c.lines().take(2).collect::<Vec<_>>(), b.lines().take(2).collect::<Vec<_>>());
+    assert!(!m.path().join("out").exists() && !m.path().join("site").exists());
+}

@@ -87,11 +87,18 @@ struct Out {
     /// The site this build replaces, if any: a file whose bytes it already holds at the
     /// same path is linked from there instead of written again (see [`Out::write`]).
     previous: Option<PathBuf>,
+    /// Renders everything but writes nothing (`folio check`).
+    dry: bool,
 }
 
 impl Out {
     fn new(root: &Path) -> Out {
-        Out { root: root.to_path_buf(), bytes: AtomicU64::new(0), dirs: Default::default(), previous: None }
+        Out { root: root.to_path_buf(), bytes: AtomicU64::new(0), dirs: Default::default(), previous: None, dry: false }
+    }
+
+    /// An `Out` that writes nothing: every file counts as written.
+    fn dry() -> Out {
+        Out { dry: true, ..Out::new(Path::new("")) }
     }
 
     /// Like [`Out::new`], for a build that will replace the site in `previous`.
@@ -122,9 +129,12 @@ impl Out {
     /// modified; it is deleted after the swap, which leaves the new links in place.
     fn write(&self, rel: &str, data: &[u8]) -> Result<(), WriteError> {
         debug_assert!(!rel.split('/').any(|s| s == ".." || s.is_empty()), "unsafe output path {rel}");
+        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        if self.dry {
+            return Ok(());
+        }
         let path = self.root.join(rel);
         self.make_parent(&path)?;
-        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
             if same_bytes(&old, data) && fs::hard_link(&old, &path).is_ok() {
@@ -137,6 +147,9 @@ impl Out {
     /// Makes `rel` a copy of the already written `existing`: a hard link where the
     /// file system allows (no bytes written), else a copy.
     fn link(&self, existing: &str, rel: &str) -> Result<(), WriteError> {
+        if self.dry {
+            return Ok(());
+        }
         let from = self.root.join(existing);
         let to = self.root.join(rel);
         self.make_parent(&to)?;
@@ -313,22 +326,7 @@ fn all_with(
     let o = if out.is_dir() { Out::replacing(tmp.path(), out) } else { Out::new(tmp.path()) };
 
     let written = write_into(&o, site, theme, bodies, selected, progress)?;
-    let files: HashSet<&str> = written.files.iter().map(|s| s.as_str()).collect();
-    let mut failed = !written.errors.is_empty();
-    for (loc, msg) in written.errors.iter().collect::<BTreeSet<_>>() {
-        diags.error(loc.clone(), msg.clone());
-    }
-    let mut missing: BTreeSet<&str> = BTreeSet::new();
-    for t in &written.targets {
-        if !files.contains(t.as_str()) {
-            missing.insert(t);
-        }
-    }
-    for t in missing {
-        failed = true;
-        diags.error(Location::file(out), format!("internal: a page links to {t}, which the build did not write"));
-    }
-    if failed {
+    if !report(&written, out, diags) {
         return Ok(None);
     }
 
@@ -365,6 +363,46 @@ fn all_with(
         remove_tree(&old).map_err(|e| io_err(&old, e))?;
     }
     Ok(Some(stats))
+}
+
+/// Puts the problems of a whole-site write into `diags` (its content errors, and any
+/// link from a page to a file it did not write); true when there were none.
+fn report(written: &Written, out: &Path, diags: &mut Diagnostics) -> bool {
+    let files: HashSet<&str> = written.files.iter().map(|s| s.as_str()).collect();
+    let mut ok = written.errors.is_empty();
+    for (loc, msg) in written.errors.iter().collect::<BTreeSet<_>>() {
+        diags.error(loc.clone(), msg.clone());
+    }
+    if !ok {
+        // A page whose template failed is not written: the links to it are no news.
+        return false;
+    }
+    let mut missing: BTreeSet<&str> = BTreeSet::new();
+    for t in &written.targets {
+        if !files.contains(t.as_str()) {
+            missing.insert(t);
+        }
+    }
+    for t in missing {
+        ok = false;
+        diags.error(Location::file(out), format!("internal: a page links to {t}, which the build did not write"));
+    }
+    ok
+}
+
+/// Renders every page [`all`] would write for the built versions in `selected` and
+/// checks them as it does (templates, the links the chrome makes), writing nothing:
+/// `folio check`. Problems go into `diags`; `out` names the output folder in them.
+pub fn check_only(
+    out: &Path,
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Option<RenderedBody>],
+    selected: &[bool],
+    diags: &mut Diagnostics,
+) -> Result<bool, WriteError> {
+    let written = write_into(&Out::dry(), site, theme, Bodies::Kept(bodies), selected, None)?;
+    Ok(report(&written, out, diags))
 }
 
 fn write_into(
