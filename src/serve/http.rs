@@ -201,6 +201,11 @@ pub fn start_with(
                     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
                     let busy = Reply::text(503, "too many connections\n");
                     let _ = write_reply(&mut stream, &busy, false, false);
+                    // Take what the client already sent, briefly: closing with it unread
+                    // would reset the connection and could lose the reply.
+                    let _ = stream.set_read_timeout(Some(Duration::from_millis(10)));
+                    let _ = stream.shutdown(std::net::Shutdown::Write);
+                    let _ = stream.read(&mut [0u8; 4096]);
                     continue;
                 }
                 let slot = Slot(open.clone());
@@ -601,7 +606,7 @@ mod tests {
     fn get(addr: std::net::SocketAddr, target: &str) -> String {
         let mut c = TcpStream::connect(addr).unwrap();
         c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        write!(c, "GET {target} HTTP/1.1\r\nConnection: close\r\n\r\n").unwrap();
+        let _ = write!(c, "GET {target} HTTP/1.1\r\nConnection: close\r\n\r\n");
         let mut out = String::new();
         let _ = c.read_to_string(&mut out);
         out
@@ -638,7 +643,11 @@ mod tests {
         }
         std::thread::sleep(Duration::from_millis(100));
         // The cap is reached: a further connection is turned away at once.
-        assert!(get(addr, "/").starts_with("HTTP/1.1 503"));
+        let mut extra = TcpStream::connect(addr).unwrap();
+        extra.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut reply = String::new();
+        let _ = extra.read_to_string(&mut reply);
+        assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
         // Trickling does not keep a connection: the head must arrive whole in time.
         let start = Instant::now();
         for c in &mut slow {
