@@ -836,3 +836,37 @@ fn check_renders_templates_as_build_does() {
     assert_eq!(c.lines().take(2).collect::<Vec<_>>(), b.lines().take(2).collect::<Vec<_>>());
     assert!(!m.path().join("out").exists() && !m.path().join("site").exists());
 }
+
+#[test]
+fn case_only_slug_differences_are_errors_naming_both_files() {
+    let m = fixture("basic");
+    fs::write(m.path().join("articles/Start.md"), "---\ntitle: Start again\n---\n\nText.\n").unwrap();
+    for cmd in ["check", "build"] {
+        let o = run(m.path(), &[cmd]);
+        assert_eq!(o.status.code(), Some(1), "{cmd}");
+        let err = stderr(&o, m.path());
+        assert!(
+            err.contains(
+                "articles/start.md: slug 'start' differs from 'Start' (articles/Start.md) only in letter case"
+            ),
+            "{err}"
+        );
+    }
+    assert!(!m.path().join("site").exists());
+}
+
+#[test]
+fn version_names_that_compare_equal_are_errors_naming_both_files() {
+    let m = fixture("basic");
+    fs::write(m.path().join("versions/1.00.yaml"), "path: w100\n").unwrap();
+    fs::write(m.path().join("versions/01.0.yaml"), "path: w010\n").unwrap();
+    let o = run(m.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o, m.path());
+    let same = err.lines().filter(|l| l.contains("is the same version number as")).count();
+    assert_eq!(same, 2, "{err}");
+    assert!(
+        err.contains("versions/1.00.yaml") && err.contains("versions/01.0.yaml") && err.contains("versions/1.0.yaml"),
+        "{err}"
+    );
+}

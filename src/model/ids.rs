@@ -17,6 +17,12 @@ impl VersionId {
         &self.0
     }
 
+    /// Whether `self` and `other` name the same version number (`1.0`, `1.00`, `01.0`
+    /// and `1-0` all do), whether or not they are spelled alike.
+    pub fn same_number(&self, other: &VersionId) -> bool {
+        self.parts().eq(other.parts())
+    }
+
     fn parts(&self) -> impl Iterator<Item = Part<'_>> {
         self.0.split(['.', '-', '_']).map(|p| match p.parse::<u64>() {
             Ok(n) => Part::Num(n),

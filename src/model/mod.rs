@@ -367,6 +367,29 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
         by_slug.entry(f.slug.clone()).or_default().push(i);
     }
 
+    // Slugs that differ only in letter case name one file on Windows and macOS disks
+    // (where many readers open the manual): `Install.html` would overwrite `install.html`.
+    let mut by_lower: BTreeMap<String, &str> = BTreeMap::new();
+    for (slug, idxs) in &by_slug {
+        match by_lower.get(&slug.to_lowercase()) {
+            Some(first) => {
+                let other = &files[by_slug[*first][0]].path;
+                for &i in idxs {
+                    diags.error(
+                        Location::file(&files[i].path),
+                        format!(
+                            "slug '{slug}' differs from '{first}' ({}) only in letter case: their pages would be one file on Windows and macOS disks; rename one",
+                            other.display()
+                        ),
+                    );
+                }
+            }
+            None => {
+                by_lower.insert(slug.to_lowercase(), slug);
+            }
+        }
+    }
+
     let mut articles: BTreeMap<ArticleId, Article> = BTreeMap::new();
     for (slug, idxs) in &by_slug {
         if let Some(a) = build_article(slug, idxs, &files, &known, &built, diags) {
@@ -696,6 +719,21 @@ fn build_versions(vfiles: &[crate::load::VersionFile], diags: &mut Diagnostics) 
         });
     }
     versions.sort_by(|a, b| a.id.cmp(&b.id));
+    // `1.0`, `1.00` and `01.0` are one version number: ranges, `since` and `@` suffixes
+    // could not tell them apart.
+    for pair in versions.windows(2) {
+        if pair[0].id.same_number(&pair[1].id) {
+            diags.error(
+                Location::file(&pair[1].file),
+                format!(
+                    "version '{}' is the same version number as '{}' ({}): rename or remove one",
+                    pair[1].id,
+                    pair[0].id,
+                    pair[0].file.display()
+                ),
+            );
+        }
+    }
     let mut seen_paths: HashMap<String, PathBuf> = HashMap::new();
     for v in &versions {
         if !v.is_built() {
