@@ -191,6 +191,12 @@ pub fn build(opts: &BuildOptions) -> i32 {
         &mut diags,
     );
     timings.push(("write", t.elapsed().as_secs_f64()));
+    if write::owned::interrupted() {
+        // The write failed because the interruption removed its folder: exit as the
+        // interruption does, without reporting that failure.
+        write::owned::on_interrupt();
+        std::process::exit(130);
+    }
 
     bar.finish();
     print_diagnostics(&diags);

@@ -234,9 +234,19 @@ pub fn forget_staging(dir: &Path) {
     finish_staging(dir, || ());
 }
 
+/// Set when the process is interrupted: writes that fail from then on fail because
+/// their folder is being removed, and are no error of their own.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether [`on_interrupt`] has run.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Removes this process's staging folders: for an interrupted build (Ctrl-C, TERM).
 /// Files still being written may make a removal fail; the next build removes the rest.
 pub fn on_interrupt() {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
     let mut s = STAGING.lock().unwrap_or_else(|e| e.into_inner());
     for dir in s.drain(..) {
         for _ in 0..3 {
