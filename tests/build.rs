@@ -684,7 +684,7 @@ fn interrupted_build_by_sigint_removes_its_staging_folder() {
         // The build won the race; nothing to check.
         return;
     }
-    assert_eq!(status.code(), Some(130));
+    assert_eq!(status.code(), Some(130), "{status:?}");
     assert!(!staging(), "the interrupted build left its staging folder");
     assert!(!m.path().join("site").exists());
 }
@@ -869,4 +869,61 @@ fn version_names_that_compare_equal_are_errors_naming_both_files() {
         err.contains("versions/1.00.yaml") && err.contains("versions/01.0.yaml") && err.contains("versions/1.0.yaml"),
         "{err}"
     );
+}
+
+#[test]
+fn front_matter_error_does_not_cascade_into_false_link_errors() {
+    let m = fixture("basic");
+    // connector.md is linked from other articles and is the parent of others.
+    assert!(read(m.path().join("articles/start.md")).contains("(connector.md#ports)"));
+    assert!(read(m.path().join("articles/cloud.md")).contains("parent: connector"));
+    assert!(read(m.path().join("articles/guide/setup@2.0.md")).contains("(listener.md)"), "a link to its alias");
+    // A wrong type, then broken YAML: either way one error, in the file itself.
+    for front in ["title: Connector\norder: second\naliases: [listener]", "title: [unclosed\naliases: [listener]"] {
+        fs::write(m.path().join("articles/connector.md"), format!("---\n{front}\n---\n\nText.\n")).unwrap();
+        let o = run(m.path(), &["check"]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o, m.path());
+        assert!(err.contains("articles/connector.md:"), "{err}");
+        assert!(!err.contains("link target"), "{err}");
+        assert!(!err.contains("unknown parent 'connector'"), "{err}");
+        assert!(err.ends_with("1 error, 0 warnings\n"), "{err}");
+    }
+}
+
+#[test]
+fn every_bad_key_is_reported() {
+    let m = fixture("basic");
+    fs::write(m.path().join("articles/cloud.md"), "---\ntitle: Cloud\ntilte: x\norder: first\nfoo: 1\n---\n\nText.\n")
+        .unwrap();
+    fs::write(m.path().join("versions/1.1.yaml"), "lable: v1.1\npath: w11\nstauts: supported\n").unwrap();
+    fs::write(m.path().join("manual.yaml"), "title: Widget Manual\nhom: start\nthem: x\n").unwrap();
+    let o = run(m.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o, m.path());
+    for expected in [
+        "articles/cloud.md:3: invalid front matter: unknown field `tilte`",
+        "articles/cloud.md:4: invalid front matter: order: invalid type",
+        "articles/cloud.md:5: invalid front matter: unknown field `foo`",
+        "versions/1.1.yaml:1: invalid version file: unknown field `lable`",
+        "versions/1.1.yaml:3: invalid version file: unknown field `stauts`",
+        "manual.yaml:2: invalid manual.yaml: unknown field `hom`",
+        "manual.yaml:3: invalid manual.yaml: unknown field `them`",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in\n{err}");
+    }
+}
+
+#[test]
+fn empty_articles_and_removed_first_file_are_warned_about() {
+    let m = manual(&[("versions/1.0.yaml", ""), ("articles/.keep", "")]);
+    let o = run(m.path(), &["check"]);
+    let err = stderr(&o, m.path());
+    assert!(err.contains("warning") && err.contains("no articles"), "{err}");
+
+    let m = fixture("basic");
+    fs::write(m.path().join("articles/cloud.md"), "---\ntitle: Cloud\nremoved: true\n---\n\nText.\n").unwrap();
+    let o = run(m.path(), &["check"]);
+    let err = stderr(&o, m.path());
+    assert!(err.contains("articles/cloud.md:3: warning: 'removed: true' in the first file of 'cloud'"), "{err}");
 }

@@ -147,6 +147,25 @@ pub fn check_flow_nesting(yaml: &str) -> Result<(), usize> {
     Ok(())
 }
 
+/// The `aliases` of a file whose front matter does not parse as [`FrontMatter`]: from
+/// the YAML where it still reads as a mapping, else from an `aliases: [...]` line alone.
+pub fn salvage_aliases(text: &str) -> Vec<String> {
+    let Some((yaml, _, _)) = split_front_matter(text) else { return Vec::new() };
+    if check_flow_nesting(yaml).is_err() {
+        return Vec::new();
+    }
+    let from = |yaml: &str| match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+        Ok(serde_yaml::Value::Mapping(map)) => match map.get("aliases") {
+            Some(serde_yaml::Value::Sequence(list)) => {
+                Some(list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    from(yaml).or_else(|| yaml.lines().find(|l| l.starts_with("aliases:")).and_then(from)).unwrap_or_default()
+}
+
 /// Parses the front matter of an article file; problems go into `diags`.
 pub fn parse(text: String, rel: &Path, diags: &mut Diagnostics) -> Option<(FrontMatter, String, u32)> {
     let Some((yaml, body, body_line)) = split_front_matter(&text) else {
@@ -171,14 +190,22 @@ pub fn parse(text: String, rel: &Path, diags: &mut Diagnostics) -> Option<(Front
         );
         return None;
     }
-    let mut front: FrontMatter = match serde_yaml::from_str(&quote_article_versions(yaml)) {
+    let quoted = quote_article_versions(yaml);
+    let mut front: FrontMatter = match serde_yaml::from_str(&quoted) {
         Ok(f) => f,
         Err(e) => {
-            let loc = match e.location() {
-                Some(l) => Location::line(rel, 1 + l.line() as u32),
-                None => Location::line(rel, 1),
-            };
-            diags.error(loc, format!("invalid front matter: {}", super::yaml_message(&e)));
+            // Every bad key, not only the first serde met.
+            let bad = super::bad_keys::<FrontMatter>(&quoted);
+            for (line, msg) in &bad {
+                diags.error(Location::line(rel, 2 + *line as u32), format!("invalid front matter: {msg}"));
+            }
+            if bad.is_empty() {
+                let loc = match e.location() {
+                    Some(l) => Location::line(rel, 1 + l.line() as u32),
+                    None => Location::line(rel, 1),
+                };
+                diags.error(loc, format!("invalid front matter: {}", super::yaml_message(&e)));
+            }
             return None;
         }
     };

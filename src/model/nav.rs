@@ -103,6 +103,8 @@ pub(super) struct Input<'a> {
     parent: Vec<Option<Option<usize>>>,
     /// Per file: the page's title in lower case (the tree sorts by it).
     lower: Vec<String>,
+    /// Slugs whose files could not be loaded: a parent naming one is not reported again.
+    unreadable: &'a std::collections::BTreeSet<String>,
 }
 
 /// No parent.
@@ -115,6 +117,7 @@ impl<'a> Input<'a> {
         articles: &'a BTreeMap<ArticleId, Article>,
         aliases: &BTreeMap<String, ArticleId>,
         files: &'a [ArticleFile],
+        unreadable: &'a std::collections::BTreeSet<String>,
     ) -> Input<'a> {
         let slot: HashMap<&str, usize> = articles.keys().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
         let parent = files
@@ -126,7 +129,7 @@ impl<'a> Input<'a> {
             })
             .collect();
         let lower = files.iter().map(|f| f.front.title.as_deref().unwrap_or("").to_lowercase()).collect();
-        Input { articles: articles.values().collect(), files, parent, lower }
+        Input { articles: articles.values().collect(), files, parent, lower, unreadable }
     }
 
     /// Checks the parents of built version `vi`, whose pages come from `chosen` (per
@@ -149,7 +152,14 @@ impl<'a> Input<'a> {
             match target {
                 None => {
                     let p = f.front.parent.as_deref().unwrap_or("");
-                    per.error(f.path.clone(), line(f), vi, format!("unknown parent '{p}': no article has that slug"))
+                    if !self.unreadable.contains(p) {
+                        per.error(
+                            f.path.clone(),
+                            line(f),
+                            vi,
+                            format!("unknown parent '{p}': no article has that slug"),
+                        )
+                    }
                 }
                 Some(t) if t == pos => {
                     per.error(f.path.clone(), line(f), vi, format!("'{}' is its own parent", self.articles[pos].id))
