@@ -311,3 +311,61 @@ mod tests {
         assert_eq!(d.sorted()[0].to_string(), "a.md:1: missing 'title' in front matter");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn plain() -> impl Strategy<Value = String> {
+        "[A-Za-z][A-Za-z0-9 ]{0,20}[A-Za-z0-9]"
+    }
+
+    proptest! {
+        /// Any text is parsed or refused with a message, never a panic.
+        #[test]
+        fn front_matter_parser_never_panics(text in "(---\n)?[-a-z:\\[\\]{}\"' #\n.0-9]{0,200}(\n---\n)?[a-z\n]{0,20}") {
+            let mut diags = Diagnostics::new();
+            let parsed = parse(text.clone(), Path::new("a.md"), &mut diags);
+            prop_assert_eq!(parsed.is_none(), diags.has_errors());
+            let _ = check_flow_nesting(&text);
+            let _ = salvage_aliases(&text);
+        }
+
+        /// Front matter written from keys reads back as the same keys, the body intact.
+        #[test]
+        fn front_matter_round_trips(
+            title in plain(),
+            parent in proptest::option::of("[a-z][a-z0-9-]{0,10}"),
+            order in proptest::option::of(-1000i64..1000),
+            since in proptest::option::of("[0-9]{1,2}\\.[0-9]{1,2}"),
+            keywords in prop::collection::vec(plain(), 0..4),
+            body in "[A-Za-z0-9 \n]{0,60}",
+        ) {
+            let mut yaml = format!("title: {title}\n");
+            if let Some(p) = &parent { yaml.push_str(&format!("parent: {p}\n")); }
+            if let Some(o) = order { yaml.push_str(&format!("order: {o}\n")); }
+            if let Some(s) = &since { yaml.push_str(&format!("since: {s}\n")); }
+            if !keywords.is_empty() { yaml.push_str(&format!("keywords: [{}]\n", keywords.join(", "))); }
+            let text = format!("---\n{yaml}---\n{body}");
+            let mut diags = Diagnostics::new();
+            let (front, got_body, body_line) = parse(text, Path::new("a.md"), &mut diags)
+                .ok_or_else(|| TestCaseError::fail(format!("{:?}", diags.sorted())))?;
+            prop_assert_eq!(front.title.as_deref(), Some(title.as_str()));
+            prop_assert_eq!(front.parent, parent);
+            prop_assert_eq!(front.order, order);
+            // `since: 13.10` stays the text 13.10, not the number 13.1.
+            prop_assert_eq!(front.since, since);
+            prop_assert_eq!(front.keywords, keywords);
+            prop_assert_eq!(got_body, body);
+            prop_assert_eq!(body_line as usize, yaml.lines().count() + 3);
+        }
+
+        /// Brackets nest as deep as written: the nesting check accepts exactly up to the limit.
+        #[test]
+        fn flow_nesting_limit_is_exact(depth in 0usize..80) {
+            let yaml = format!("keywords: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+            prop_assert_eq!(check_flow_nesting(&yaml).is_ok(), depth <= MAX_FLOW_NESTING);
+        }
+    }
+}
