@@ -152,7 +152,10 @@ def one(i, args, folio, seeds, workdir, built):
     shutil.copytree(seeds[seed], root)
     try:
         for _ in range(rng.randint(1, 4)):
-            mutate(root, rng)
+            try:
+                mutate(root, rng)
+            except (OSError, shutil.Error):
+                pass  # e.g. a file copied onto itself: this mutation is skipped
         problems = []
         cmds = [[folio, "check", "--quiet"]]
         building = args.build_every and i % args.build_every == 0
