@@ -244,5 +244,13 @@ mod tests {
         std::fs::write(root.join("articles/a.md"), "---\ntitle: A2\n---\n").unwrap();
         let batch = w.next_batch(Some(Duration::from_secs(5))).expect("an edit in articles/ is seen");
         assert!(batch.paths.contains(Path::new("articles/a.md")), "{batch:?}");
+        // A link made while serving is not followed either.
+        std::os::unix::fs::symlink(&outside, root.join("articles/ext2")).unwrap();
+        let _ = w.next_batch(Some(Duration::from_millis(500)));
+        std::fs::write(outside.join("deep/b.md"), "changed again").unwrap();
+        std::fs::write(outside.join("deep/c.md"), "new").unwrap();
+        if let Some(batch) = w.next_batch(Some(Duration::from_millis(500))) {
+            panic!("the watcher followed a new link: {batch:?}");
+        }
     }
 }
