@@ -166,6 +166,17 @@ pub fn build(opts: &BuildOptions) -> i32 {
         return EXIT_CONTENT;
     }
     let out = output_dir(opts.out.as_deref(), &opts.root, &prepared.site);
+    if let Err(e) = write::check_output_dir(&opts.root, &out) {
+        print_diagnostics(&diags);
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
+    // Ctrl-C or TERM removes the folder being written (the next build removes what is
+    // left if the process is killed outright).
+    let _ = ctrlc::set_handler(|| {
+        write::owned::on_interrupt();
+        std::process::exit(130);
+    });
     let selected = prepared.selected.iter().filter(|s| **s).count();
     let bar = PageProgress::new(opts.verbosity);
     let progress = |done: u64, total: u64| bar.step(done, total);
@@ -180,6 +191,12 @@ pub fn build(opts: &BuildOptions) -> i32 {
         &mut diags,
     );
     timings.push(("write", t.elapsed().as_secs_f64()));
+    if write::owned::interrupted() {
+        // The write failed because the interruption removed its folder: exit as the
+        // interruption does, without reporting that failure.
+        write::owned::on_interrupt();
+        std::process::exit(130);
+    }
 
     bar.finish();
     print_diagnostics(&diags);
@@ -223,7 +240,7 @@ pub fn build(opts: &BuildOptions) -> i32 {
     }
 }
 
-/// `folio check`: everything `build` validates, writing nothing.
+/// `folio check`: everything `build` does (pages rendered and checked), writing nothing.
 pub fn check(root: &Path, verbosity: Verbosity) -> i32 {
     let mut diags = Diagnostics::new();
     let mut timings = Vec::new();
@@ -234,6 +251,15 @@ pub fn check(root: &Path, verbosity: Verbosity) -> i32 {
             EXIT_USAGE
         }
         Ok(p) => {
+            // Everything build does but write: every page is rendered and checked too.
+            if !diags.has_errors() {
+                let out = output_dir(None, root, &p.site);
+                if let Err(e) = write::check_only(&out, &p.site, &p.theme, &p.bodies, &p.selected, &mut diags) {
+                    print_diagnostics(&diags);
+                    eprintln!("error: {e}");
+                    return EXIT_CONTENT;
+                }
+            }
             print_diagnostics(&diags);
             if diags.has_errors() {
                 EXIT_CONTENT

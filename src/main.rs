@@ -37,7 +37,7 @@ enum Command {
         #[arg(long = "version", value_name = "NAME")]
         versions: Vec<String>,
     },
-    /// Validate everything and write nothing.
+    /// Do everything build does (render and check every page), writing nothing.
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,

@@ -338,11 +338,11 @@ fn refuses_to_replace_a_folder_that_is_not_a_site() {
     fs::create_dir_all(&precious).unwrap();
     fs::write(precious.join("notes.txt"), "keep me").unwrap();
     let o = run(m.path(), &["build", "--out", "precious"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o, m.path()).contains("refusing to replace"));
     assert_eq!(read(precious.join("notes.txt")), "keep me");
     let o = run(m.path(), &["build", "--out", "."]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o, m.path()).contains("contains the manual's source"));
 }
 
@@ -554,4 +554,376 @@ fn verbose_prints_each_stage_and_the_peak_memory() {
         let mb = err.lines().find_map(|l| l.trim().strip_prefix("peak memory ")?.strip_suffix(" MB"));
         assert!(mb.and_then(|n| n.parse::<u64>().ok()).is_some_and(|n| n > 0), "{err}");
     }
+}
+
+#[test]
+fn out_symlink_to_earlier_site_is_built_into_safely() {
+    let m = fixture("basic");
+    let www = m.path().join("www");
+    let target = www.join("manual");
+    build_ok(m.path(), &target, &[]);
+    fs::write(www.join("other.txt"), "another site's file").unwrap();
+    let link = m.path().join("site");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    fs::write(m.path().join("articles/intro.md"), "---\ntitle: Introduction\n---\n\nRebuilt through the link.\n")
+        .unwrap();
+    let o = run(m.path(), &["build", "--out", "site", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o, m.path()));
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced by a folder");
+    assert!(target.join("versions.json").is_file(), "the link's target lost the site");
+    assert!(tree(&target).iter().any(|(_, b)| String::from_utf8_lossy(b).contains("Rebuilt through the link")));
+    assert_eq!(read(www.join("other.txt")), "another site's file");
+    let leftovers: Vec<_> = fs::read_dir(&www).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+
+    // A link to a folder that is not a site is refused, and nothing behind it changes.
+    let mine = m.path().join("mine");
+    fs::create_dir(&mine).unwrap();
+    fs::write(mine.join("notes.txt"), "keep me").unwrap();
+    let link2 = m.path().join("site2");
+    std::os::unix::fs::symlink(&mine, &link2).unwrap();
+    let o = run(m.path(), &["build", "--out", "site2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o, m.path()).contains("refusing to replace"), "{}", stderr(&o, m.path()));
+    assert_eq!(read(mine.join("notes.txt")), "keep me");
+    assert_eq!(fs::read_dir(&mine).unwrap().count(), 1);
+}
+
+#[test]
+fn folder_with_versions_json_not_written_by_folio_is_refused() {
+    let m = fixture("basic");
+    // Another tool's folder that happens to hold a versions.json.
+    let other = m.path().join("docs-site");
+    fs::create_dir(&other).unwrap();
+    fs::write(other.join("versions.json"), "[\"2.0\", \"1.0\"]\n").unwrap();
+    fs::write(other.join("notes.txt"), "keep me").unwrap();
+    let o = run(m.path(), &["build", "--out", "docs-site"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o, m.path()).contains("is not a folio site"), "{}", stderr(&o, m.path()));
+    assert_eq!(read(other.join("notes.txt")), "keep me");
+
+    // A folio site someone added a file to: replacing it would delete the file.
+    let out = m.path().join("out");
+    build_ok(m.path(), &out, &[]);
+    assert!(read(out.join(".folio-site")).lines().any(|l| l == "versions.json"));
+    fs::write(out.join("CNAME"), "docs.example.com").unwrap();
+    let o = run(m.path(), &["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o, m.path()).contains("CNAME"), "{}", stderr(&o, m.path()));
+    assert_eq!(read(out.join("CNAME")), "docs.example.com");
+    fs::remove_file(out.join("CNAME")).unwrap();
+    build_ok(m.path(), &out, &[]);
+
+    // A site written before the manifest existed is still recognised by its shape.
+    fs::remove_file(out.join(".folio-site")).unwrap();
+    build_ok(m.path(), &out, &[]);
+    assert!(out.join(".folio-site").is_file());
+}
+
+#[test]
+fn interrupted_build_staging_folders_are_removed_by_the_next_build() {
+    let m = fixture("basic");
+    let out = m.path().join("out");
+    // What a build killed outright leaves: its staging folder, marked with its process.
+    let dead = m.path().join(".folio-build-AbC123");
+    fs::create_dir_all(dead.join("v1")).unwrap();
+    fs::write(dead.join("v1/a.html"), "half written").unwrap();
+    fs::write(
+        dead.join(".folio-site"),
+        "# folio site: the files below were written by folio build\n# building in process 4294967295\n",
+    )
+    .unwrap();
+    // Killed before its mark: empty.
+    fs::create_dir(m.path().join(".folio-build-empty")).unwrap();
+    // A folder with the name but not folio's: left alone.
+    let foreign = m.path().join(".folio-build-mine");
+    fs::create_dir(&foreign).unwrap();
+    fs::write(foreign.join("notes.txt"), "keep me").unwrap();
+    build_ok(m.path(), &out, &[]);
+    assert!(!dead.exists(), "the interrupted build's folder is still there");
+    assert!(!m.path().join(".folio-build-empty").exists());
+    assert_eq!(read(foreign.join("notes.txt")), "keep me");
+}
+
+#[test]
+fn interrupted_build_by_sigint_removes_its_staging_folder() {
+    // Enough pages that the build is still writing when the signal comes.
+    let mut files = vec![("versions/1.0.yaml".to_string(), String::new()), ("versions/2.0.yaml".into(), String::new())];
+    for i in 0..3000 {
+        files.push((
+            format!("articles/a{i}.md"),
+            format!("---\ntitle: Article {i}\n---\n\nText {i} [next](a{}.md).\n", (i + 1) % 3000),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let m = manual(&refs);
+    let child = std::process::Command::new(bin())
+        .args(["build", "--quiet", "--out", "site"])
+        .current_dir(m.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging = || {
+        fs::read_dir(m.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with(".folio-build-"))
+    };
+    let start = std::time::Instant::now();
+    while !staging() && start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let mut child = child;
+    if !staging() {
+        let _ = child.wait();
+        panic!("the build never made its staging folder");
+    }
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    if status.success() {
+        // The build won the race; nothing to check.
+        return;
+    }
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(!staging(), "the interrupted build left its staging folder");
+    assert!(!m.path().join("site").exists());
+}
+
+#[test]
+fn theme_is_a_name_not_a_path() {
+    let m = fixture("basic");
+    // Another folder's files, which `theme: ../../x` would publish.
+    let secret = m.path().join("outside/static");
+    fs::create_dir_all(&secret).unwrap();
+    fs::write(secret.join("secret.css"), "body{}").unwrap();
+    for theme in ["../outside", "../../x", "a/b", "..", "a\\\\b"] {
+        fs::write(m.path().join("manual.yaml"), format!("title: Widget Manual\nhome: start\ntheme: \"{theme}\"\n"))
+            .unwrap();
+        let o = run(m.path(), &["build", "--out", "out"]);
+        assert_eq!(o.status.code(), Some(1), "theme {theme}");
+        let err = stderr(&o, m.path());
+        assert!(err.contains("manual.yaml") && err.contains("must be the name of a folder under themes/"), "{err}");
+        assert!(!m.path().join("out").exists());
+        let o = run(m.path(), &["check"]);
+        assert_eq!(o.status.code(), Some(1), "check, theme {theme}");
+    }
+}
+
+#[test]
+fn config_urls_must_be_http_or_relative() {
+    for url in [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,x",
+        "http:alert(1)",
+        "vbscript:x",
+        "java script:x",
+    ] {
+        let m = fixture("basic");
+        fs::write(m.path().join("versions/3.0.yaml"), format!("label: \"v3.0 beta\"\nurl: \"{url}\"\n")).unwrap();
+        let o = run(m.path(), &["build", "--out", "out"]);
+        assert_eq!(o.status.code(), Some(1), "url {url}");
+        let err = stderr(&o, m.path());
+        assert!(err.contains("versions/3.0.yaml") && err.contains(&format!("url '{url}'")), "{err}");
+        assert!(!m.path().join("out").exists());
+
+        let m = fixture("basic");
+        fs::write(m.path().join("manual.yaml"), format!("title: Widget Manual\nhome: start\nbase_url: \"{url}\"\n"))
+            .unwrap();
+        let o = run(m.path(), &["build", "--out", "out"]);
+        assert_eq!(o.status.code(), Some(1), "base_url {url}");
+        let err = stderr(&o, m.path());
+        assert!(err.contains("manual.yaml") && err.contains(&format!("base_url '{url}'")), "{err}");
+    }
+    // http(s) and relative URLs are fine.
+    for url in ["https://example.com/beta/", "HTTP://example.com", "../beta/", "beta/index.html"] {
+        let m = fixture("basic");
+        fs::write(m.path().join("versions/3.0.yaml"), format!("label: \"v3.0 beta\"\nurl: \"{url}\"\n")).unwrap();
+        let o = run(m.path(), &["build", "--out", "out"]);
+        assert_eq!(o.status.code(), Some(0), "url {url}: {}", stderr(&o, m.path()));
+    }
+}
+
+/// A manual of one version whose `n` articles form `shape`: "siblings" (all top level),
+/// "chain" (each the child of the one before) or "cycle" (a chain closed into a ring).
+fn shaped_manual(shape: &str, n: usize) -> tempfile::TempDir {
+    let mut files = vec![("versions/1.0.yaml".to_string(), String::new())];
+    for i in 0..n {
+        let parent = match shape {
+            "chain" if i > 0 => format!("parent: a{}\n", i - 1),
+            "cycle" => format!("parent: a{}\n", (i + n - 1) % n),
+            _ => String::new(),
+        };
+        files.push((format!("articles/a{i}.md"), format!("---\ntitle: Article {i}\n{parent}---\n\nText {i}.\n")));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    manual(&refs)
+}
+
+fn largest_page(site: &Path) -> usize {
+    fs::read_dir(site.join("v1.0"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('a'))
+        .map(|p| fs::metadata(p).unwrap().len() as usize)
+        .max()
+        .unwrap()
+}
+
+#[test]
+fn page_size_is_bounded_whatever_the_sibling_count() {
+    let mut sizes = Vec::new();
+    for (shape, n) in [("siblings", 100), ("siblings", 2000), ("chain", 20), ("chain", 400)] {
+        let m = shaped_manual(shape, n);
+        let out = m.path().join("site");
+        build_ok(m.path(), &out, &[]);
+        sizes.push(largest_page(&out));
+    }
+    // 2,000 siblings: a page holds a window of them, as at 100 (before: 75 KB against 4.5 KB).
+    assert!(sizes[1] < sizes[0] + 300, "100 siblings: {} B, 2,000 siblings: {} B", sizes[0], sizes[1]);
+    // A deep page's breadcrumb holds its nearest ancestors only.
+    assert!(sizes[3] < sizes[2] + 300, "20 deep: {} B, 400 deep: {} B", sizes[2], sizes[3]);
+}
+
+#[test]
+fn parent_cycle_detection_is_linear() {
+    // A 10,000-article chain: before, check walked every page up to the top level and
+    // searched the path so far at each step (cubic: never finished).
+    let m = shaped_manual("chain", 10_000);
+    let start = std::time::Instant::now();
+    let o = run(m.path(), &["check", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o, m.path()));
+    assert!(start.elapsed() < std::time::Duration::from_secs(60), "chain: {:?}", start.elapsed());
+
+    // A 10,000-article ring: every member is reported, each message naming the cycle
+    // in a bounded form.
+    let m = shaped_manual("cycle", 10_000);
+    let start = std::time::Instant::now();
+    let o = run(m.path(), &["check", "--quiet"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(start.elapsed() < std::time::Duration::from_secs(60), "cycle: {:?}", start.elapsed());
+    let err = stderr(&o, m.path());
+    assert!(err.contains("10000 errors"), "{}", &err[err.len().saturating_sub(300)..]);
+    assert!(err.lines().all(|l| l.len() < 300), "a message grew with the cycle");
+    assert!(
+        err.contains("parent cycle: a0 -> a9999 -> a9998 -> a9997 -> … -> a4 -> a3 -> a2 -> a1 -> a0 (10000 articles)")
+    );
+
+    let m = shaped_manual("cycle", 3);
+    let o = run(m.path(), &["check"]);
+    assert!(stderr(&o, m.path()).contains("parent cycle: a0 -> a2 -> a1 -> a0"), "{}", stderr(&o, m.path()));
+}
+
+#[test]
+fn check_renders_templates_as_build_does() {
+    let m = fixture("basic");
+    fs::create_dir_all(m.path().join("themes/broken/templates")).unwrap();
+    // Parses, fails when rendered: 42 is not a sequence.
+    fs::write(
+        m.path().join("themes/broken/templates/article.html"),
+        "<html><body>{% for x in 42 %}{{ x }}{% endfor %}</body></html>\n",
+    )
+    .unwrap();
+    fs::write(m.path().join("manual.yaml"), "title: Widget Manual\nhome: start\ntheme: broken\n").unwrap();
+    let check = run(m.path(), &["check"]);
+    let build = run(m.path(), &["build", "--out", "out"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check, m.path()));
+    assert_eq!(build.status.code(), Some(1));
+    let (c, b) = (stderr(&check, m.path()), stderr(&build, m.path()));
+    assert!(c.contains("article.html"), "{c}");
+    assert!(!c.contains("internal:") && !b.contains("internal:"), "{c}\n{b}");
+    // The same problem, reported the same way.
+    assert_eq!(c.lines().take(2).collect::<Vec<_>>(), b.lines().take(2).collect::<Vec<_>>());
+    assert!(!m.path().join("out").exists() && !m.path().join("site").exists());
+}
+
+#[test]
+fn case_only_slug_differences_are_errors_naming_both_files() {
+    let m = fixture("basic");
+    fs::write(m.path().join("articles/Start.md"), "---\ntitle: Start again\n---\n\nText.\n").unwrap();
+    for cmd in ["check", "build"] {
+        let o = run(m.path(), &[cmd]);
+        assert_eq!(o.status.code(), Some(1), "{cmd}");
+        let err = stderr(&o, m.path());
+        assert!(
+            err.contains(
+                "articles/start.md: slug 'start' differs from 'Start' (articles/Start.md) only in letter case"
+            ),
+            "{err}"
+        );
+    }
+    assert!(!m.path().join("site").exists());
+}
+
+#[test]
+fn version_names_that_compare_equal_are_errors_naming_both_files() {
+    let m = fixture("basic");
+    fs::write(m.path().join("versions/1.00.yaml"), "path: w100\n").unwrap();
+    fs::write(m.path().join("versions/01.0.yaml"), "path: w010\n").unwrap();
+    let o = run(m.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o, m.path());
+    let same = err.lines().filter(|l| l.contains("is the same version number as")).count();
+    assert_eq!(same, 2, "{err}");
+    assert!(
+        err.contains("versions/1.00.yaml") && err.contains("versions/01.0.yaml") && err.contains("versions/1.0.yaml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn front_matter_error_does_not_cascade_into_false_link_errors() {
+    let m = fixture("basic");
+    // connector.md is linked from other articles and is the parent of others.
+    assert!(read(m.path().join("articles/start.md")).contains("(connector.md#ports)"));
+    assert!(read(m.path().join("articles/cloud.md")).contains("parent: connector"));
+    assert!(read(m.path().join("articles/guide/setup@2.0.md")).contains("(listener.md)"), "a link to its alias");
+    // A wrong type, then broken YAML: either way one error, in the file itself.
+    for front in ["title: Connector\norder: second\naliases: [listener]", "title: [unclosed\naliases: [listener]"] {
+        fs::write(m.path().join("articles/connector.md"), format!("---\n{front}\n---\n\nText.\n")).unwrap();
+        let o = run(m.path(), &["check"]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o, m.path());
+        assert!(err.contains("articles/connector.md:"), "{err}");
+        assert!(!err.contains("link target"), "{err}");
+        assert!(!err.contains("unknown parent 'connector'"), "{err}");
+        assert!(err.ends_with("1 error, 0 warnings\n"), "{err}");
+    }
+}
+
+#[test]
+fn every_bad_key_is_reported() {
+    let m = fixture("basic");
+    fs::write(m.path().join("articles/cloud.md"), "---\ntitle: Cloud\ntilte: x\norder: first\nfoo: 1\n---\n\nText.\n")
+        .unwrap();
+    fs::write(m.path().join("versions/1.1.yaml"), "lable: v1.1\npath: w11\nstauts: supported\n").unwrap();
+    fs::write(m.path().join("manual.yaml"), "title: Widget Manual\nhom: start\nthem: x\n").unwrap();
+    let o = run(m.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o, m.path());
+    for expected in [
+        "articles/cloud.md:3: invalid front matter: unknown field `tilte`",
+        "articles/cloud.md:4: invalid front matter: order: invalid type",
+        "articles/cloud.md:5: invalid front matter: unknown field `foo`",
+        "versions/1.1.yaml:1: invalid version file: unknown field `lable`",
+        "versions/1.1.yaml:3: invalid version file: unknown field `stauts`",
+        "manual.yaml:2: invalid manual.yaml: unknown field `hom`",
+        "manual.yaml:3: invalid manual.yaml: unknown field `them`",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in\n{err}");
+    }
+}
+
+#[test]
+fn empty_articles_and_removed_first_file_are_warned_about() {
+    let m = manual(&[("versions/1.0.yaml", ""), ("articles/.keep", "")]);
+    let o = run(m.path(), &["check"]);
+    let err = stderr(&o, m.path());
+    assert!(err.contains("warning") && err.contains("no articles"), "{err}");
+
+    let m = fixture("basic");
+    fs::write(m.path().join("articles/cloud.md"), "---\ntitle: Cloud\nremoved: true\n---\n\nText.\n").unwrap();
+    let o = run(m.path(), &["check"]);
+    let err = stderr(&o, m.path());
+    assert!(err.contains("articles/cloud.md:3: warning: 'removed: true' in the first file of 'cloud'"), "{err}");
 }

@@ -84,6 +84,88 @@ pub fn quote_version_values(yaml: &str, except: &[&str]) -> String {
     out
 }
 
+/// Deepest nesting of YAML flow collections (`[`, `{`) accepted. The YAML parser's time
+/// grows with the square of the nesting, so 100 KB of `[` took half a minute; no folio
+/// key needs more than one level.
+pub const MAX_FLOW_NESTING: usize = 32;
+
+/// Checks that `yaml` nests flow collections at most [`MAX_FLOW_NESTING`] deep (brackets
+/// inside quotes and comments do not count), in one pass; else the 0-based line where
+/// the limit is passed.
+pub fn check_flow_nesting(yaml: &str) -> Result<(), usize> {
+    let mut depth = 0usize;
+    let mut line = 0usize;
+    let mut quote: Option<char> = None;
+    let mut prev = '\n';
+    let mut chars = yaml.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
+        match quote {
+            Some('"') => match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => quote = None,
+                _ => {}
+            },
+            Some(_) => {
+                if c == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+            }
+            None => match c {
+                '#' if prev.is_whitespace() => {
+                    // A comment runs to the end of the line.
+                    for c in chars.by_ref() {
+                        if c == '\n' {
+                            line += 1;
+                            break;
+                        }
+                    }
+                    prev = '\n';
+                    continue;
+                }
+                '"' | '\'' if prev.is_whitespace() || matches!(prev, '[' | '{' | ',' | ':') => quote = Some(c),
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_NESTING {
+                        return Err(line);
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    Ok(())
+}
+
+/// The `aliases` of a file whose front matter does not parse as [`FrontMatter`]: from
+/// the YAML where it still reads as a mapping, else from an `aliases: [...]` line alone.
+pub fn salvage_aliases(text: &str) -> Vec<String> {
+    let Some((yaml, _, _)) = split_front_matter(text) else { return Vec::new() };
+    if check_flow_nesting(yaml).is_err() {
+        return Vec::new();
+    }
+    let from = |yaml: &str| match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+        Ok(serde_yaml::Value::Mapping(map)) => match map.get("aliases") {
+            Some(serde_yaml::Value::Sequence(list)) => {
+                Some(list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    from(yaml).or_else(|| yaml.lines().find(|l| l.starts_with("aliases:")).and_then(from)).unwrap_or_default()
+}
+
 /// Parses the front matter of an article file; problems go into `diags`.
 pub fn parse(text: String, rel: &Path, diags: &mut Diagnostics) -> Option<(FrontMatter, String, u32)> {
     let Some((yaml, body, body_line)) = split_front_matter(&text) else {
@@ -101,14 +183,29 @@ pub fn parse(text: String, rel: &Path, diags: &mut Diagnostics) -> Option<(Front
         diags.error(Location::line(rel, 1), "front matter is empty: 'title' is required");
         return None;
     }
-    let mut front: FrontMatter = match serde_yaml::from_str(&quote_article_versions(yaml)) {
+    if let Err(at) = check_flow_nesting(yaml) {
+        diags.error(
+            Location::line(rel, 2 + at as u32),
+            format!("invalid front matter: '[' or '{{' nested more than {MAX_FLOW_NESTING} levels deep"),
+        );
+        return None;
+    }
+    let quoted = quote_article_versions(yaml);
+    let mut front: FrontMatter = match serde_yaml::from_str(&quoted) {
         Ok(f) => f,
         Err(e) => {
-            let loc = match e.location() {
-                Some(l) => Location::line(rel, 1 + l.line() as u32),
-                None => Location::line(rel, 1),
-            };
-            diags.error(loc, format!("invalid front matter: {}", super::yaml_message(&e)));
+            // Every bad key, not only the first serde met.
+            let bad = super::bad_keys::<FrontMatter>(&quoted);
+            for (line, msg) in &bad {
+                diags.error(Location::line(rel, 2 + *line as u32), format!("invalid front matter: {msg}"));
+            }
+            if bad.is_empty() {
+                let loc = match e.location() {
+                    Some(l) => Location::line(rel, 1 + l.line() as u32),
+                    None => Location::line(rel, 1),
+                };
+                diags.error(loc, format!("invalid front matter: {}", super::yaml_message(&e)));
+            }
             return None;
         }
     };
@@ -155,6 +252,22 @@ fn quote_article_versions(yaml: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn front_matter_with_huge_bracket_runs_is_rejected_in_linear_time() {
+        assert_eq!(check_flow_nesting("keywords: [a, [b], {c: d}]\n"), Ok(()));
+        assert_eq!(check_flow_nesting("title: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n"), Ok(()));
+        assert_eq!(check_flow_nesting("title: x # [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"), Ok(()));
+        assert_eq!(check_flow_nesting("title: it's [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"), Err(0));
+        assert_eq!(check_flow_nesting(&format!("title: x\nkeywords: {}\n", "[".repeat(33))), Err(1));
+        let huge = format!("title: x\nkeywords: {}\n", "[".repeat(1_000_000));
+        let start = std::time::Instant::now();
+        let mut diags = Diagnostics::new();
+        assert!(parse(format!("---\n{huge}---\nbody\n"), Path::new("a.md"), &mut diags).is_none());
+        assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+        let d = diags.sorted();
+        assert!(d[0].to_string().contains("a.md:3: invalid front matter: '[' or '{' nested more than 32"), "{}", d[0]);
+    }
+
     use super::*;
 
     #[test]
@@ -196,5 +309,63 @@ mod tests {
         let mut d = Diagnostics::new();
         assert!(parse("---\nparent: x\n---\n".into(), Path::new("a.md"), &mut d).is_none());
         assert_eq!(d.sorted()[0].to_string(), "a.md:1: missing 'title' in front matter");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn plain() -> impl Strategy<Value = String> {
+        "[A-Za-z][A-Za-z0-9 ]{0,20}[A-Za-z0-9]"
+    }
+
+    proptest! {
+        /// Any text is parsed or refused with a message, never a panic.
+        #[test]
+        fn front_matter_parser_never_panics(text in "(---\n)?[-a-z:\\[\\]{}\"' #\n.0-9]{0,200}(\n---\n)?[a-z\n]{0,20}") {
+            let mut diags = Diagnostics::new();
+            let parsed = parse(text.clone(), Path::new("a.md"), &mut diags);
+            prop_assert_eq!(parsed.is_none(), diags.has_errors());
+            let _ = check_flow_nesting(&text);
+            let _ = salvage_aliases(&text);
+        }
+
+        /// Front matter written from keys reads back as the same keys, the body intact.
+        #[test]
+        fn front_matter_round_trips(
+            title in plain(),
+            parent in proptest::option::of("[a-z][a-z0-9-]{0,10}"),
+            order in proptest::option::of(-1000i64..1000),
+            since in proptest::option::of("[0-9]{1,2}\\.[0-9]{1,2}"),
+            keywords in prop::collection::vec(plain(), 0..4),
+            body in "[A-Za-z0-9 \n]{0,60}",
+        ) {
+            let mut yaml = format!("title: {title}\n");
+            if let Some(p) = &parent { yaml.push_str(&format!("parent: {p}\n")); }
+            if let Some(o) = order { yaml.push_str(&format!("order: {o}\n")); }
+            if let Some(s) = &since { yaml.push_str(&format!("since: {s}\n")); }
+            if !keywords.is_empty() { yaml.push_str(&format!("keywords: [{}]\n", keywords.join(", "))); }
+            let text = format!("---\n{yaml}---\n{body}");
+            let mut diags = Diagnostics::new();
+            let (front, got_body, body_line) = parse(text, Path::new("a.md"), &mut diags)
+                .ok_or_else(|| TestCaseError::fail(format!("{:?}", diags.sorted())))?;
+            prop_assert_eq!(front.title.as_deref(), Some(title.as_str()));
+            prop_assert_eq!(front.parent, parent);
+            prop_assert_eq!(front.order, order);
+            // `since: 13.10` stays the text 13.10, not the number 13.1.
+            prop_assert_eq!(front.since, since);
+            prop_assert_eq!(front.keywords, keywords);
+            prop_assert_eq!(got_body, body);
+            prop_assert_eq!(body_line as usize, yaml.lines().count() + 3);
+        }
+
+        /// Brackets nest as deep as written: the nesting check accepts exactly up to the limit.
+        #[test]
+        fn flow_nesting_limit_is_exact(depth in 0usize..80) {
+            let yaml = format!("keywords: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+            prop_assert_eq!(check_flow_nesting(&yaml).is_ok(), depth <= MAX_FLOW_NESTING);
+        }
     }
 }

@@ -155,6 +155,10 @@ pub struct Source {
     pub articles: Vec<ArticleFile>,
     pub assets: Vec<AssetFile>,
     pub theme: ThemeFiles,
+    /// Slugs of article files that could not be read or whose front matter is invalid
+    /// (already reported), with the aliases such a file lists where they can be read:
+    /// links and parents naming them are not reported again.
+    pub unreadable: std::collections::BTreeSet<String>,
 }
 
 /// An error that stops loading altogether.
@@ -197,9 +201,9 @@ pub fn site(root: &Path, diags: &mut Diagnostics) -> Result<Source, LoadError> {
     }
     let config = load_config(root, diags);
     let versions = load_versions(root, diags)?;
-    let (articles, assets) = load_articles(root, diags)?;
+    let (articles, assets, unreadable) = load_articles(root, diags)?;
     let theme = load_theme(root, &config.theme, diags)?;
-    Ok(Source { root: root.to_path_buf(), config, versions, articles, assets, theme })
+    Ok(Source { root: root.to_path_buf(), config, versions, articles, assets, theme, unreadable })
 }
 
 fn read_text(abs: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<String> {
@@ -244,6 +248,40 @@ pub(crate) fn yaml_message(e: &serde_yaml::Error) -> String {
     }
 }
 
+/// Every bad top-level key of the YAML mapping `yaml` for `T` (a struct that denies
+/// unknown fields): unknown keys and keys with a value of the wrong type, each with its
+/// 0-based line in `yaml` and the message. serde stops at the first problem; this tries
+/// each key on its own, so a file reports all of them. Empty when `yaml` is not a mapping
+/// (then the parser's own error stands).
+pub(crate) fn bad_keys<T: serde::de::DeserializeOwned>(yaml: &str) -> Vec<(usize, String)> {
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in map {
+        let name = match &key {
+            serde_yaml::Value::String(s) => s.clone(),
+            other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+        };
+        let mut one = serde_yaml::Mapping::new();
+        one.insert(key, value);
+        if let Err(e) = serde_yaml::from_value::<T>(serde_yaml::Value::Mapping(one)) {
+            let line = yaml
+                .lines()
+                .position(|l| l.strip_prefix(name.as_str()).is_some_and(|rest| rest.trim_start().starts_with(':')))
+                .unwrap_or(0);
+            let msg = yaml_message(&e);
+            let msg = if msg.starts_with(&format!("{name}:")) || msg.starts_with("unknown field") {
+                msg
+            } else {
+                format!("{name}: {msg}")
+            };
+            out.push((line, msg));
+        }
+    }
+    out
+}
+
 fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
     let rel = Path::new("manual.yaml");
     let abs = root.join(rel);
@@ -256,16 +294,73 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
     if text.trim().is_empty() {
         return ManualConfig::default();
     }
+    if let Err(at) = front::check_flow_nesting(&text) {
+        diags.error(
+            Location::line(rel, 1 + at as u32),
+            format!("invalid manual.yaml: '[' or '{{' nested more than {} levels deep", front::MAX_FLOW_NESTING),
+        );
+        return ManualConfig::default();
+    }
     match serde_yaml::from_str::<ManualConfig>(&text) {
-        Ok(c) => c,
+        Ok(mut c) => {
+            // A name, never a path: `../x` would publish another folder's files.
+            if !crate::model::is_safe_segment(&c.theme) {
+                diags.error(
+                    Location::file(rel),
+                    format!(
+                        "theme '{}' must be the name of a folder under themes/ (letters, digits, '.', '-' and '_'; no '/' or '..')",
+                        c.theme
+                    ),
+                );
+                c.theme = default_theme();
+            }
+            if let Some(url) = &c.base_url {
+                if let Err(why) = check_config_url(url) {
+                    diags.error(Location::file(rel), format!("base_url '{url}' {why}"));
+                    c.base_url = None;
+                }
+            }
+            c
+        }
         Err(e) => {
-            let loc = match yaml_location(&e, 1) {
-                Some(l) => Location::line(rel, l),
-                None => Location::file(rel),
-            };
-            diags.error(loc, format!("invalid manual.yaml: {}", yaml_message(&e)));
+            let bad = bad_keys::<ManualConfig>(&text);
+            for (line, msg) in &bad {
+                diags.error(Location::line(rel, 1 + *line as u32), format!("invalid manual.yaml: {msg}"));
+            }
+            if bad.is_empty() {
+                let loc = match yaml_location(&e, 1) {
+                    Some(l) => Location::line(rel, l),
+                    None => Location::file(rel),
+                };
+                diags.error(loc, format!("invalid manual.yaml: {}", yaml_message(&e)));
+            }
             ManualConfig::default()
         }
+    }
+}
+
+/// Checks a URL from the configuration (`base_url`, a version's `url`), which pages link
+/// to: an `http:` or `https:` URL, or a relative one. Any other scheme (`javascript:`,
+/// `data:`, `file:`) and control characters or spaces are refused.
+pub fn check_config_url(url: &str) -> Result<(), &'static str> {
+    if url.trim().is_empty() {
+        return Err("is empty");
+    }
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("must not contain spaces or control characters");
+    }
+    // The scheme is what comes before the first ':' when no '/', '?' or '#' precedes it.
+    let head = url.split(['/', '?', '#']).next().unwrap_or("");
+    match head.split_once(':') {
+        None => Ok(()),
+        Some((scheme, _)) if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => {
+            if url[scheme.len() + 1..].starts_with("//") && url.len() > scheme.len() + 3 {
+                Ok(())
+            } else {
+                Err("must be a full http(s) URL (http://host/...)")
+            }
+        }
+        Some(_) => Err("must be an http or https URL, or a relative one"),
     }
 }
 
@@ -303,19 +398,38 @@ fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile
         let Some(text) = read_text(abs, &rel, diags) else { continue };
         let spec = if text.trim().is_empty() {
             VersionSpec::default()
+        } else if let Err(at) = front::check_flow_nesting(&text) {
+            diags.error(
+                Location::line(&rel, 1 + at as u32),
+                format!("invalid version file: '[' or '{{' nested more than {} levels deep", front::MAX_FLOW_NESTING),
+            );
+            continue;
         } else {
-            match serde_yaml::from_str::<VersionSpec>(&front::quote_version_values(&text, &["released"])) {
+            let quoted = front::quote_version_values(&text, &["released"]);
+            match serde_yaml::from_str::<VersionSpec>(&quoted) {
                 Ok(s) => s,
                 Err(e) => {
-                    let loc = match yaml_location(&e, 1) {
-                        Some(l) => Location::line(&rel, l),
-                        None => Location::file(&rel),
-                    };
-                    diags.error(loc, format!("invalid version file: {}", yaml_message(&e)));
+                    let bad = bad_keys::<VersionSpec>(&quoted);
+                    for (line, msg) in &bad {
+                        diags.error(Location::line(&rel, 1 + *line as u32), format!("invalid version file: {msg}"));
+                    }
+                    if bad.is_empty() {
+                        let loc = match yaml_location(&e, 1) {
+                            Some(l) => Location::line(&rel, l),
+                            None => Location::file(&rel),
+                        };
+                        diags.error(loc, format!("invalid version file: {}", yaml_message(&e)));
+                    }
                     continue;
                 }
             }
         };
+        if let Some(url) = &spec.url {
+            if let Err(why) = check_config_url(url) {
+                diags.error(Location::file(&rel), format!("url '{url}' {why}"));
+                continue;
+            }
+        }
         out.push(VersionFile { path: rel, name, spec });
     }
     if out.is_empty() {
@@ -325,13 +439,18 @@ fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile
     Ok(out)
 }
 
-fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<(Vec<ArticleFile>, Vec<AssetFile>), LoadError> {
+/// The article files, the other files under `articles/`, and the slugs of the article
+/// files that could not be loaded.
+type Articles = (Vec<ArticleFile>, Vec<AssetFile>, std::collections::BTreeSet<String>);
+
+fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<Articles, LoadError> {
     let dir = root.join("articles");
     let mut articles = Vec::new();
     let mut assets = Vec::new();
+    let mut unreadable = std::collections::BTreeSet::new();
     if !dir.is_dir() {
         diags.error(Location::file("articles"), "no articles/ folder: add Markdown articles under articles/");
-        return Ok((articles, assets));
+        return Ok((articles, assets, unreadable));
     }
     let mut markdown: Vec<(PathBuf, PathBuf)> = Vec::new();
     for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
@@ -352,7 +471,7 @@ fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<(Vec<ArticleFil
     digest_revisions(root, &mut assets, diags);
     // Reading and parsing front matter is independent per file: do it in parallel,
     // keeping the walk's order.
-    let parsed: Vec<(Option<ArticleFile>, Diagnostics)> = markdown
+    let parsed: Vec<(Result<ArticleFile, Vec<String>>, Diagnostics)> = markdown
         .par_iter()
         .map(|(abs, rel)| {
             let mut d = Diagnostics::new();
@@ -361,24 +480,36 @@ fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<(Vec<ArticleFil
                 Some((s, v)) => (s.to_string(), Some(v.to_string())),
                 None => (stem.clone(), None),
             };
-            let file = read_text(abs, rel, &mut d).and_then(|text| front::parse(text, rel, &mut d)).map(
-                |(front, body, body_line)| ArticleFile {
-                    path: rel.clone(),
-                    slug,
-                    at,
-                    front,
-                    body: Arc::from(body),
-                    body_line,
-                },
-            );
+            let file = match read_text(abs, rel, &mut d) {
+                None => Err(vec![slug]),
+                Some(text) => {
+                    // The names the file would have answered to, should it be in error.
+                    let aliases = front::salvage_aliases(&text);
+                    match front::parse(text, rel, &mut d) {
+                        Some((front, body, body_line)) => {
+                            Ok(ArticleFile { path: rel.clone(), slug, at, front, body: Arc::from(body), body_line })
+                        }
+                        None => Err(std::iter::once(slug).chain(aliases).collect()),
+                    }
+                }
+            };
             (file, d)
         })
         .collect();
     for (file, d) in parsed {
         diags.extend(d);
-        articles.extend(file);
+        match file {
+            Ok(f) => articles.push(f),
+            Err(names) => unreadable.extend(names),
+        }
     }
-    Ok((articles, assets))
+    if articles.is_empty() && unreadable.is_empty() {
+        diags.warning(
+            Location::file("articles"),
+            "no articles: the site has no pages; add Markdown files under articles/",
+        );
+    }
+    Ok((articles, assets, unreadable))
 }
 
 /// Reads and hashes the assets that may be revisions of one another (see

@@ -17,6 +17,12 @@ impl VersionId {
         &self.0
     }
 
+    /// Whether `self` and `other` name the same version number (`1.0`, `1.00`, `01.0`
+    /// and `1-0` all do), whether or not they are spelled alike.
+    pub fn same_number(&self, other: &VersionId) -> bool {
+        self.parts().eq(other.parts())
+    }
+
     fn parts(&self) -> impl Iterator<Item = Part<'_>> {
         self.0.split(['.', '-', '_']).map(|p| match p.parse::<u64>() {
             Ok(n) => Part::Num(n),
@@ -110,5 +116,41 @@ mod tests {
         assert!(!is_safe_segment("a/b"));
         assert!(!is_safe_segment("a b"));
         assert!(!is_safe_segment(""));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn name() -> impl Strategy<Value = String> {
+        "[0-9]{1,3}([.\\-_][0-9a-z]{1,3}){0,3}"
+    }
+
+    proptest! {
+        /// Version names are totally ordered: the order is antisymmetric and
+        /// transitive, equal only for the same name, and `same_number` holds exactly
+        /// when the dotted parts compare equal.
+        #[test]
+        fn version_name_order_is_total_and_consistent(a in name(), b in name(), c in name()) {
+            let (x, y, z) = (VersionId::new(a.as_str()), VersionId::new(b.as_str()), VersionId::new(c.as_str()));
+            prop_assert_eq!(x.cmp(&y), y.cmp(&x).reverse());
+            prop_assert_eq!(x.cmp(&y) == Ordering::Equal, a == b);
+            if x <= y && y <= z {
+                prop_assert!(x <= z);
+            }
+            prop_assert_eq!(x.same_number(&y), x.parts().cmp(y.parts()) == Ordering::Equal);
+        }
+
+        /// Dotted numbers compare as numbers, part by part, whatever their zero padding.
+        #[test]
+        fn version_names_compare_as_numbers(a in 0u32..10_000, b in 0u32..10_000, minor in 0u32..100, pad in 0usize..3) {
+            let x = VersionId::new(format!("{a}.{minor}").as_str());
+            let y = VersionId::new(format!("{b}.{minor}").as_str());
+            prop_assert_eq!(x.parts().cmp(y.parts()), a.cmp(&b));
+            let padded = VersionId::new(format!("{}{a}.{minor}", "0".repeat(pad)).as_str());
+            prop_assert!(padded.same_number(&x));
+        }
     }
 }

@@ -135,6 +135,8 @@ pub struct Site {
     /// unless the model was built for some versions only ([`build_for`]); elsewhere
     /// the view's tree is empty and its home `None`.
     pub nav_built: Vec<bool>,
+    /// Slugs of article files that could not be loaded (see [`Source::unreadable`]).
+    pub unreadable: std::collections::BTreeSet<String>,
     /// Slug lookups for the questions asked once per page and version.
     index: Index,
 }
@@ -338,7 +340,7 @@ pub fn build(source: Source, diags: &mut Diagnostics) -> Site {
 /// homes are made only for the focus versions and the version before each (its
 /// what-changed page compares the two trees); see [`Site::nav_built`].
 pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -> Site {
-    let Source { root, config, versions: vfiles, articles: files, assets, theme } = source;
+    let Source { root, config, versions: vfiles, articles: files, assets, theme, unreadable } = source;
     let versions = build_versions(&vfiles, diags);
     let known: HashMap<&str, &Version> = versions.iter().map(|v| (v.id.as_str(), v)).collect();
     let built: Vec<&Version> = versions.iter().filter(|v| v.is_built()).collect();
@@ -365,6 +367,29 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
             continue;
         }
         by_slug.entry(f.slug.clone()).or_default().push(i);
+    }
+
+    // Slugs that differ only in letter case name one file on Windows and macOS disks
+    // (where many readers open the manual): `Install.html` would overwrite `install.html`.
+    let mut by_lower: BTreeMap<String, &str> = BTreeMap::new();
+    for (slug, idxs) in &by_slug {
+        match by_lower.get(&slug.to_lowercase()) {
+            Some(first) => {
+                let other = &files[by_slug[*first][0]].path;
+                for &i in idxs {
+                    diags.error(
+                        Location::file(&files[i].path),
+                        format!(
+                            "slug '{slug}' differs from '{first}' ({}) only in letter case: their pages would be one file on Windows and macOS disks; rename one",
+                            other.display()
+                        ),
+                    );
+                }
+            }
+            None => {
+                by_lower.insert(slug.to_lowercase(), slug);
+            }
+        }
     }
 
     let mut articles: BTreeMap<ArticleId, Article> = BTreeMap::new();
@@ -511,7 +536,7 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
     let nav_built: Vec<bool> = (0..built.len())
         .map(|vi| focus.is_empty() || built[vi..].iter().take(2).any(|v| focus.contains(&v.id)))
         .collect();
-    let input = nav::Input::new(&articles, &aliases, &files);
+    let input = nav::Input::new(&articles, &aliases, &files, &unreadable);
     let trees: Vec<(Option<NavTree>, PerVersion)> = (0..built.len())
         .into_par_iter()
         .map(|vi| {
@@ -539,7 +564,22 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
 
     let media = assets::build(&assets, &versions, &built, diags);
     let index = Index::new(&articles, &aliases, built.len());
-    Site { config, root, versions, views, files, articles, aliases, bodies, assets, media, theme, nav_built, index }
+    Site {
+        config,
+        root,
+        versions,
+        views,
+        files,
+        articles,
+        aliases,
+        bodies,
+        assets,
+        media,
+        theme,
+        nav_built,
+        unreadable,
+        index,
+    }
 }
 
 /// One article resolved in every built version.
@@ -696,6 +736,21 @@ fn build_versions(vfiles: &[crate::load::VersionFile], diags: &mut Diagnostics) 
         });
     }
     versions.sort_by(|a, b| a.id.cmp(&b.id));
+    // `1.0`, `1.00` and `01.0` are one version number: ranges, `since` and `@` suffixes
+    // could not tell them apart.
+    for pair in versions.windows(2) {
+        if pair[0].id.same_number(&pair[1].id) {
+            diags.error(
+                Location::file(&pair[1].file),
+                format!(
+                    "version '{}' is the same version number as '{}' ({}): rename or remove one",
+                    pair[1].id,
+                    pair[0].id,
+                    pair[0].file.display()
+                ),
+            );
+        }
+    }
     let mut seen_paths: HashMap<String, PathBuf> = HashMap::new();
     for v in &versions {
         if !v.is_built() {
@@ -863,6 +918,16 @@ fn build_article(
     }
     let mut ordered: Vec<usize> = base.into_iter().collect();
     ordered.extend(revs.values().copied());
+    if let Some(first) = ordered.first().map(|&i| &files[i]) {
+        if first.front.removed {
+            diags.warning(
+                Location::line(&first.path, first.front.line_of("removed")),
+                format!(
+                    "'removed: true' in the first file of '{slug}': the article has no page until a later revision brings it back"
+                ),
+            );
+        }
+    }
     Some(Article {
         id: ArticleId::new(slug),
         files: ordered,

@@ -47,6 +47,38 @@ impl NavTree {
         }
     }
 
+    /// At most `max` of the siblings of `id` (itself among them) in tree order: all of
+    /// them when there are no more, else the run around `id`. Found by position, so a
+    /// page costs the same whatever its number of siblings.
+    pub fn sibling_window(&self, id: &ArticleId, max: usize) -> &[ArticleId] {
+        let all = self.siblings_of(id);
+        if all.len() <= max {
+            return all;
+        }
+        // Siblings are in tree order, so their reading-order positions increase.
+        let key = |a: &ArticleId| self.position.get(a).copied().unwrap_or(usize::MAX);
+        let me = key(id);
+        let at = all.partition_point(|s| key(s) < me);
+        let start = at.saturating_sub(max / 2).min(all.len() - max);
+        &all[start..start + max]
+    }
+
+    /// The nearest `max` ancestors of `id`, root-most first (all of them when there are
+    /// no more): a breadcrumb costs the same whatever the tree's depth.
+    pub fn ancestors_near(&self, id: &ArticleId, max: usize) -> Vec<ArticleId> {
+        let mut out = Vec::new();
+        let mut cur = self.parent.get(id);
+        while let Some(p) = cur {
+            if out.len() == max {
+                break;
+            }
+            out.push(p.clone());
+            cur = self.parent.get(p);
+        }
+        out.reverse();
+        out
+    }
+
     /// The page before `id` in reading order.
     pub fn prev(&self, id: &ArticleId) -> Option<&ArticleId> {
         let i = *self.position.get(id)?;
@@ -71,16 +103,21 @@ pub(super) struct Input<'a> {
     parent: Vec<Option<Option<usize>>>,
     /// Per file: the page's title in lower case (the tree sorts by it).
     lower: Vec<String>,
+    /// Slugs whose files could not be loaded: a parent naming one is not reported again.
+    unreadable: &'a std::collections::BTreeSet<String>,
 }
 
 /// No parent.
 const NONE: usize = usize::MAX;
+/// Most articles a parent-cycle message names.
+const MAX_CYCLE_SHOWN: usize = 8;
 
 impl<'a> Input<'a> {
     pub(super) fn new(
         articles: &'a BTreeMap<ArticleId, Article>,
         aliases: &BTreeMap<String, ArticleId>,
         files: &'a [ArticleFile],
+        unreadable: &'a std::collections::BTreeSet<String>,
     ) -> Input<'a> {
         let slot: HashMap<&str, usize> = articles.keys().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
         let parent = files
@@ -92,7 +129,7 @@ impl<'a> Input<'a> {
             })
             .collect();
         let lower = files.iter().map(|f| f.front.title.as_deref().unwrap_or("").to_lowercase()).collect();
-        Input { articles: articles.values().collect(), files, parent, lower }
+        Input { articles: articles.values().collect(), files, parent, lower, unreadable }
     }
 
     /// Checks the parents of built version `vi`, whose pages come from `chosen` (per
@@ -115,7 +152,14 @@ impl<'a> Input<'a> {
             match target {
                 None => {
                     let p = f.front.parent.as_deref().unwrap_or("");
-                    per.error(f.path.clone(), line(f), vi, format!("unknown parent '{p}': no article has that slug"))
+                    if !self.unreadable.contains(p) {
+                        per.error(
+                            f.path.clone(),
+                            line(f),
+                            vi,
+                            format!("unknown parent '{p}': no article has that slug"),
+                        )
+                    }
                 }
                 Some(t) if t == pos => {
                     per.error(f.path.clone(), line(f), vi, format!("'{}' is its own parent", self.articles[pos].id))
@@ -138,28 +182,56 @@ impl<'a> Input<'a> {
         }
 
         // Break cycles deterministically: report each page on a cycle, then detach the
-        // cycle's smallest slug (smallest position) from its parent.
+        // cycle's smallest slug (smallest position) from its parent. Each page is walked
+        // through once (linear in the number of pages, whatever the tree's depth): a walk
+        // stops at a page an earlier walk finished, or at one on its own path (a cycle).
+        const NEW: u8 = 0;
+        const ON_PATH: u8 = 1;
+        const DONE: u8 = 2;
+        let mut state = vec![NEW; chosen.len()];
+        let mut at_index = vec![0usize; chosen.len()];
         let mut chain: Vec<usize> = Vec::new();
         for start in (0..chosen.len()).filter(|&p| chosen[p].is_some()) {
+            if state[start] == DONE {
+                continue;
+            }
             chain.clear();
-            chain.push(start);
-            let mut cur = parent[start];
-            while cur != NONE {
-                if let Some(at) = chain.iter().position(|&x| x == cur) {
-                    let cycle = &chain[at..];
-                    let mut text: Vec<&str> = cycle.iter().map(|&p| self.articles[p].id.as_str()).collect();
-                    text.push(self.articles[cycle[0]].id.as_str());
-                    let text = text.join(" -> ");
-                    for &member in cycle {
-                        let f = &self.files[chosen[member].expect("cycle members are pages")];
-                        per.error(f.path.clone(), line(f), vi, format!("parent cycle: {text}"));
-                    }
-                    let smallest = *cycle.iter().min().expect("a cycle has members");
-                    parent[smallest] = NONE;
-                    break;
-                }
+            let mut cur = start;
+            while cur != NONE && state[cur] == NEW {
+                state[cur] = ON_PATH;
+                at_index[cur] = chain.len();
                 chain.push(cur);
                 cur = parent[cur];
+            }
+            if cur != NONE && state[cur] == ON_PATH {
+                let cycle = &chain[at_index[cur]..];
+                let name = |p: usize| self.articles[p].id.as_str();
+                // Every member's message names the cycle: a long one is shortened, so the
+                // messages do not grow with the square of its length.
+                let text = if cycle.len() <= MAX_CYCLE_SHOWN {
+                    let mut text: Vec<&str> = cycle.iter().map(|&p| name(p)).collect();
+                    text.push(name(cycle[0]));
+                    text.join(" -> ")
+                } else {
+                    let head: Vec<&str> = cycle[..MAX_CYCLE_SHOWN / 2].iter().map(|&p| name(p)).collect();
+                    let tail: Vec<&str> = cycle[cycle.len() - MAX_CYCLE_SHOWN / 2..].iter().map(|&p| name(p)).collect();
+                    format!(
+                        "{} -> … -> {} -> {} ({} articles)",
+                        head.join(" -> "),
+                        tail.join(" -> "),
+                        name(cycle[0]),
+                        cycle.len()
+                    )
+                };
+                for &member in cycle {
+                    let f = &self.files[chosen[member].expect("cycle members are pages")];
+                    per.error(f.path.clone(), line(f), vi, format!("parent cycle: {text}"));
+                }
+                let smallest = *cycle.iter().min().expect("a cycle has members");
+                parent[smallest] = NONE;
+            }
+            for &p in &chain {
+                state[p] = DONE;
             }
         }
         parent

@@ -382,3 +382,68 @@ mod tests {
         assert_eq!(map, vec![0, 2, 4]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lines that look like markers, code fences and text, in any order.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("<!-- only 1.0..2.0 -->".to_string()),
+            Just("<!-- only ..1.0 -->".to_string()),
+            Just("<!-- only 2.0.. -->".to_string()),
+            Just("<!-- only 3.0 -->".to_string()),
+            Just("<!-- only 1.0-2.0 -->".to_string()),
+            Just("<!-- /only -->".to_string()),
+            Just("   <!-- /only -->".to_string()),
+            Just("    <!-- only .. -->".to_string()),
+            Just("```".to_string()),
+            Just("~~~~".to_string()),
+            "[a-z <>!/.-]{0,30}",
+        ]
+    }
+
+    proptest! {
+        /// Any body parses or is refused with errors, never a panic; a body that parses
+        /// resolves, with every block active, to its text without the marker lines, and
+        /// its line map points at lines of the body.
+        #[test]
+        fn only_block_parser_never_panics_and_resolves_consistently(lines in prop::collection::vec(line(), 0..40), crlf in any::<bool>()) {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let body: String = lines.iter().map(|l| format!("{l}{eol}")).collect();
+            if let Ok(b) = parse(&body) {
+                let all = vec![true; b.blocks.len()];
+                let (text, map) = b.resolve(&body, &all);
+                let body_lines: Vec<&str> = body.lines().collect();
+                prop_assert_eq!(text.lines().count(), map.len());
+                for (out, &at) in text.lines().zip(&map) {
+                    prop_assert_eq!(out, body_lines[at as usize]);
+                }
+                let none = vec![false; b.blocks.len()];
+                let (fewer, _) = b.resolve(&body, &none);
+                prop_assert!(fewer.len() <= text.len());
+            }
+        }
+
+        /// Well-nested blocks around plain text always parse, one block per pair.
+        #[test]
+        fn well_nested_only_blocks_parse(depths in prop::collection::vec(0usize..4, 0..12)) {
+            let mut body = String::new();
+            let mut n = 0;
+            for d in depths {
+                for _ in 0..=d {
+                    body.push_str("<!-- only 1.0..2.0 -->\n");
+                    n += 1;
+                }
+                body.push_str("text\n");
+                for _ in 0..=d {
+                    body.push_str("<!-- /only -->\n");
+                }
+            }
+            let b = parse(&body).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            prop_assert_eq!(b.blocks.len(), n);
+        }
+    }
+}

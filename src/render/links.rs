@@ -23,6 +23,10 @@ pub fn check(site: &Site, bodies: &[Option<RenderedBody>], selected: &[usize], d
                     None => (page.id.clone(), Some(r)),
                     Some(slug) => {
                         let Some(article) = site.lookup(slug) else {
+                            if site.unreadable.contains(slug.as_str()) {
+                                // The target's own file is in error (reported there).
+                                continue;
+                            }
                             per.error(
                                 path.clone(),
                                 line,

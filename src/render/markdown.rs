@@ -540,3 +540,49 @@ mod tests {
         assert!(b.html.contains("<li>item\n<div class=\"callout callout-note\" role=\"note\">\n"), "{}", b.html);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn render_plain(text: &str) -> RenderedBody {
+        let resolve = |s: &str| Some(s.to_string());
+        let asset = |_: &str| None;
+        render(text, &Context { dir: "", resolve: &resolve, asset: &asset, media_prefix: "../media/" })
+    }
+
+    proptest! {
+        /// Any link target renders without a panic, and what it records points at a line
+        /// of the body.
+        #[test]
+        fn link_parser_never_panics(target in "[a-zA-Z0-9:/.#%@?&=_ -]{0,40}", text in "[a-z \\[\\]()]{0,20}") {
+            let body = format!("{text} [x]({target}) [y](<{target}>) ![z]({target})\n");
+            let r = render_plain(&body);
+            for l in &r.links {
+                prop_assert!(l.line < body.lines().count().max(1));
+            }
+        }
+
+        /// A link to `<slug>.md#<fragment>` (through any folders) records the slug and
+        /// fragment and becomes a link to `<slug>.html#<fragment>`.
+        #[test]
+        fn cross_links_record_slug_and_fragment(
+            dirs in prop::collection::vec("[a-z]{1,6}", 0..3),
+            slug in "[a-z][a-z0-9_-]{0,15}",
+            fragment in proptest::option::of("[a-z][a-z0-9-]{0,10}"),
+            line in 0usize..5,
+        ) {
+            let path = dirs.iter().map(|d| format!("{d}/")).collect::<String>();
+            let hash = fragment.as_ref().map(|f| format!("#{f}")).unwrap_or_default();
+            let body = format!("{}See [it]({path}{slug}.md{hash}).\n", "text\n\n".repeat(line));
+            let r = render_plain(&body);
+            prop_assert_eq!(r.links.len(), 1);
+            prop_assert_eq!(r.links[0].slug.as_deref(), Some(slug.as_str()));
+            prop_assert_eq!(r.links[0].fragment.as_deref(), fragment.as_deref());
+            prop_assert_eq!(r.links[0].line, 2 * line);
+            let href = format!("href=\"{slug}.html{hash}\"");
+            prop_assert!(r.html.contains(&href), "{}", r.html);
+        }
+    }
+}

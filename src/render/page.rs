@@ -2,7 +2,9 @@
 //!
 //! Each page carries only its own path in the tree (ancestors, their siblings, its
 //! children), its version menu and its links; the whole tree lives once per version in
-//! `nav-<hash>.js`, so a page's size does not grow with the manual. Every URL is
+//! `nav-<hash>.js`, so a page's size does not grow with the manual: the static tree is a
+//! window of at most [`MAX_TREE_ITEMS`] siblings and the breadcrumb at most
+//! [`MAX_BREADCRUMB`] ancestors, whatever the tree's shape. Every URL is
 //! relative. Each builder also returns the site-relative files its links point at, so
 //! the writer can check them against what it wrote.
 
@@ -18,6 +20,13 @@ use crate::model::{ArticleId, Site, VersionView};
 
 use super::templates::escape_html;
 use super::RenderedBody;
+
+/// Most items in a page's static tree: the page's siblings around it (or the first of the
+/// top level on pages outside the tree). The rest are in the version's shared nav data,
+/// and reachable without JavaScript through prev/next and the parents' "In this section".
+pub const MAX_TREE_ITEMS: usize = 50;
+/// Most ancestors in a breadcrumb: the nearest ones.
+pub const MAX_BREADCRUMB: usize = 16;
 
 /// A titled link.
 #[derive(Debug, Clone, Serialize)]
@@ -368,7 +377,10 @@ impl<'a> VersionCx<'a> {
     fn tree_html(&self, current: Option<&ArticleId>, root: &str) -> String {
         let nav = &self.view().nav;
         let current = current.filter(|c| nav.position.contains_key(*c));
-        let level = current.map_or(nav.roots.as_slice(), |c| nav.siblings_of(c));
+        let level = match current {
+            Some(c) => nav.sibling_window(c, MAX_TREE_ITEMS),
+            None => &nav.roots[..nav.roots.len().min(MAX_TREE_ITEMS)],
+        };
         // Tree nodes are pages of this version's nav, which the writer checks once per
         // version (every `nav.order` entry must have been written), not once per page.
         let mut s = String::with_capacity(64 * level.len() + 16);
@@ -403,7 +415,7 @@ impl<'a> VersionCx<'a> {
         let target = if as_index { Target::Fixed("index.html") } else { Target::Article(id) };
         let kind = if as_index { "home" } else { "article" };
         let common = self.common(kind, id.as_str(), &page.title, &url, 0, target, Some(id), &mut targets);
-        let breadcrumb = view.nav.ancestors(id).iter().map(|a| self.link(a, "")).collect();
+        let breadcrumb = view.nav.ancestors_near(id, MAX_BREADCRUMB).iter().map(|a| self.link(a, "")).collect();
         let prev = view.nav.prev(id).map(|a| self.link(a, ""));
         let next = view.nav.next(id).map(|a| self.link(a, ""));
         let children = view.nav.children_of(id).iter().map(|a| self.link(a, "")).collect();

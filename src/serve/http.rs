@@ -11,14 +11,20 @@
 //! keep-alive connections, and none of them may hold up another request. (tiny_http's
 //! connection pool can leave a new connection unread for seconds while such
 //! connections are open: a page's scripts stalled behind its own event stream.)
+//! The threads are bounded: at most [`Limits::connections`] connections are served at
+//! once (more are answered 503 and closed), a request head must arrive whole within
+//! [`Limits::head`] (a client sending it byte by byte is cut off) and a reply must be
+//! taken within the same time. Redirects stay on this server: their `Location` is an
+//! absolute path rebuilt from the checked path segments, never the request's text.
 
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read as _, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The client side of live reload.
 const RELOAD_JS: &str = include_str!("reload.js");
@@ -30,8 +36,55 @@ pub const EVENTS_PATH: &str = "/__folio/events";
 const PORT_TRIES: u16 = 20;
 /// A comment line goes down idle event streams this often, so closed ones are noticed.
 const KEEPALIVE: Duration = Duration::from_secs(15);
-/// An idle keep-alive connection is closed after this long.
+/// An idle keep-alive connection is closed after this long, as is one whose request head
+/// does not arrive whole within it.
 const IDLE: Duration = Duration::from_secs(30);
+/// Most connections served at once (a browser tab holds an event stream and a few
+/// keep-alive connections).
+const MAX_CONNECTIONS: usize = 64;
+
+/// How many connections the server holds and for how long.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Connections served at once; more are answered 503 and closed.
+    pub connections: usize,
+    /// Time for a whole request head to arrive (also the idle time between requests),
+    /// and for a reply to be taken.
+    pub head: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { connections: MAX_CONNECTIONS, head: IDLE }
+    }
+}
+
+/// The reading side of a connection: every read must finish by `deadline`, so a client
+/// that trickles its request in cannot hold the connection longer than that.
+struct Timed {
+    stream: TcpStream,
+    deadline: Instant,
+}
+
+impl io::Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
+}
+
+/// Counts a connection while it is served.
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 /// Longest request line or header line, and most header lines, accepted.
 const MAX_LINE: u64 = 8192;
 const MAX_HEADERS: usize = 100;
@@ -126,16 +179,41 @@ fn event(name: &str, data: &serde_json::Value) -> String {
 /// Serves `served` (the current site folder, `None` until a build succeeds) on
 /// `listener`, in background threads.
 pub fn start(listener: TcpListener, served: Arc<RwLock<Option<PathBuf>>>, hub: Arc<Hub>) -> Result<(), String> {
+    start_with(listener, served, hub, Limits::default())
+}
+
+/// [`start`] with other [`Limits`].
+pub fn start_with(
+    listener: TcpListener,
+    served: Arc<RwLock<Option<PathBuf>>>,
+    hub: Arc<Hub>,
+    limits: Limits,
+) -> Result<(), String> {
+    let open = Arc::new(AtomicUsize::new(0));
     std::thread::Builder::new()
         .name("folio-http".into())
         .spawn(move || {
             for stream in listener.incoming() {
                 // A connection that failed before it was accepted concerns nobody else.
-                let Ok(stream) = stream else { continue };
+                let Ok(mut stream) = stream else { continue };
+                if open.fetch_add(1, Ordering::SeqCst) >= limits.connections {
+                    open.fetch_sub(1, Ordering::SeqCst);
+                    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+                    let busy = Reply::text(503, "too many connections\n");
+                    let _ = write_reply(&mut stream, &busy, false, false);
+                    // Take what the client already sent, briefly: closing with it unread
+                    // would reset the connection and could lose the reply.
+                    let _ = stream.set_read_timeout(Some(Duration::from_millis(10)));
+                    let _ = stream.shutdown(std::net::Shutdown::Write);
+                    let _ = stream.read(&mut [0u8; 4096]);
+                    continue;
+                }
+                let slot = Slot(open.clone());
                 let (served, hub) = (served.clone(), hub.clone());
-                let spawned = std::thread::Builder::new()
-                    .name("folio-http-conn".into())
-                    .spawn(move || serve(stream, &served, &hub));
+                let spawned = std::thread::Builder::new().name("folio-http-conn".into()).spawn(move || {
+                    let _slot = slot;
+                    serve(stream, &served, &hub, limits)
+                });
                 if let Err(e) = spawned {
                     eprintln!("warning: cannot answer a connection: {e}");
                 }
@@ -174,7 +252,7 @@ impl Reply {
 
 /// Reads the next request head; `Ok(None)` when the client is done (or idle too long),
 /// `Err(status)` for a request this server does not take.
-fn read_head(r: &mut BufReader<TcpStream>) -> Result<Option<Head>, u16> {
+fn read_head(r: &mut BufReader<impl io::Read>) -> Result<Option<Head>, u16> {
     let mut line = String::new();
     // Clients may send empty lines between requests.
     loop {
@@ -211,6 +289,7 @@ fn read_head(r: &mut BufReader<TcpStream>) -> Result<Option<Head>, u16> {
         match r.by_ref().take(MAX_LINE).read_line(&mut h) {
             Ok(_) if !h.ends_with('\n') => return Err(400),
             Ok(_) => {}
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Ok(None),
             Err(_) => return Err(400),
         }
         let h = h.trim_end_matches(['\r', '\n']);
@@ -269,12 +348,13 @@ fn write_reply(w: &mut TcpStream, reply: &Reply, head_only: bool, keep_alive: bo
 }
 
 /// Answers the requests of one connection until the client closes it.
-fn serve(stream: TcpStream, served: &RwLock<Option<PathBuf>>, hub: &Hub) {
-    let _ = stream.set_read_timeout(Some(IDLE));
+fn serve(stream: TcpStream, served: &RwLock<Option<PathBuf>>, hub: &Hub, limits: Limits) {
     let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(limits.head));
     let Ok(mut w) = stream.try_clone() else { return };
-    let mut r = BufReader::new(stream);
+    let mut r = BufReader::new(Timed { stream, deadline: Instant::now() });
     loop {
+        r.get_mut().deadline = Instant::now() + limits.head;
         let head = match read_head(&mut r) {
             Ok(Some(h)) => h,
             Ok(None) => return,
@@ -285,6 +365,8 @@ fn serve(stream: TcpStream, served: &RwLock<Option<PathBuf>>, hub: &Hub) {
         };
         let path = head.target.split(['?', '#']).next().unwrap_or("");
         if path == EVENTS_PATH && head.method == "GET" {
+            // A stream writes now and then; its writes may wait for a slow reader.
+            let _ = w.set_write_timeout(Some(KEEPALIVE * 2));
             return events(w, hub);
         }
         let reply = match head.method.as_str() {
@@ -319,8 +401,10 @@ fn answer(path: &str, served: &RwLock<Option<PathBuf>>, hub: &Hub) -> Reply {
     if file.is_dir() {
         if !path.ends_with('/') {
             // Relative links inside the folder's index need the trailing slash.
+            // Rebuilt from the checked segments: `//host` must not become a redirect to
+            // another host (a protocol-relative URL).
             let mut r = Reply::text(301, "moved\n");
-            r.location = Some(format!("{path}/"));
+            r.location = Some(folder_location(&segments));
             return r;
         }
         file.push("index.html");
@@ -357,6 +441,23 @@ fn url_segments(path: &str) -> Option<Vec<String>> {
         }
     }
     Some(out)
+}
+
+/// The absolute path of the folder made of `segments`, with a trailing slash and every
+/// byte outside the unreserved set percent-encoded: always a path on this server.
+fn folder_location(segments: &[String]) -> String {
+    let mut out = String::from("/");
+    for seg in segments {
+        for b in seg.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out.push('/');
+    }
+    out
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -464,7 +565,7 @@ mod tests {
         client.write_all(raw.as_bytes()).unwrap();
         drop(client);
         let (server, _) = listener.accept().unwrap();
-        read_head(&mut BufReader::new(server))
+        read_head(&mut BufReader::new(Timed { stream: server, deadline: Instant::now() + IDLE }))
     }
 
     #[test]
@@ -491,5 +592,80 @@ mod tests {
         let (second, note) = bind(port).unwrap();
         assert_ne!(second.local_addr().unwrap().port(), port);
         assert!(note.unwrap().contains("is busy"));
+    }
+
+    /// A server on a free port with `limits`, serving `dir`.
+    fn server(dir: &Path, limits: Limits) -> std::net::SocketAddr {
+        let (listener, _) = bind(0).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let served = Arc::new(RwLock::new(Some(dir.to_path_buf())));
+        start_with(listener, served, Arc::new(Hub::default()), limits).unwrap();
+        addr
+    }
+
+    fn get(addr: std::net::SocketAddr, target: &str) -> String {
+        let mut c = TcpStream::connect(addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = write!(c, "GET {target} HTTP/1.1\r\nConnection: close\r\n\r\n");
+        let mut out = String::new();
+        let _ = c.read_to_string(&mut out);
+        out
+    }
+
+    #[test]
+    fn serve_redirects_never_leave_the_host() {
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir_all(d.path().join("v2.0")).unwrap();
+        fs::create_dir_all(d.path().join("a b")).unwrap();
+        let addr = server(d.path(), Limits::default());
+        let location = |target: &str| {
+            let r = get(addr, target);
+            assert!(r.starts_with("HTTP/1.1 301"), "{target}: {r}");
+            r.lines().find_map(|l| l.strip_prefix("Location: ")).unwrap().to_string()
+        };
+        assert_eq!(location("//v2.0"), "/v2.0/");
+        assert_eq!(location("///v2.0"), "/v2.0/");
+        assert_eq!(location("/v2.0"), "/v2.0/");
+        assert_eq!(location("/./v2.0"), "/v2.0/");
+        assert_eq!(location("/a%20b"), "/a%20b/");
+    }
+
+    #[test]
+    fn serve_connections_are_bounded_and_slow_clients_time_out() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("index.html"), "<body>hi</body>").unwrap();
+        let limits = Limits { connections: 4, head: Duration::from_millis(600) };
+        let addr = server(d.path(), limits);
+        // Slow clients: each sends a byte of its request head now and then.
+        let mut slow: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(addr).unwrap()).collect();
+        for c in &mut slow {
+            c.write_all(b"GET / HT").unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        // The cap is reached: a further connection is turned away at once.
+        let mut extra = TcpStream::connect(addr).unwrap();
+        extra.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut reply = String::new();
+        let _ = extra.read_to_string(&mut reply);
+        assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
+        // Trickling does not keep a connection: the head must arrive whole in time.
+        let start = Instant::now();
+        for c in &mut slow {
+            c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        }
+        for _ in 0..10 {
+            for c in &mut slow {
+                let _ = c.write_all(b"T");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        for c in &mut slow {
+            let mut buf = Vec::new();
+            let _ = c.read_to_end(&mut buf);
+        }
+        assert!(start.elapsed() < Duration::from_secs(4), "slow clients were held {:?}", start.elapsed());
+        std::thread::sleep(Duration::from_millis(100));
+        // Their slots are free again.
+        assert!(get(addr, "/").starts_with("HTTP/1.1 200"));
     }
 }

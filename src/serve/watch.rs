@@ -3,7 +3,8 @@
 //! File-system events arrive in bursts (an editor's save is often a rename, a write and
 //! a close), so they are collected until ~50 ms pass without a new one and handed over
 //! as one [`Batch`] of repository-relative paths. Files `load` never reads (hidden ones)
-//! and editors' temporary files are ignored.
+//! and editors' temporary files are ignored. Symbolic links inside the source folders are
+//! not followed, as `load` does not follow them: the watcher watches what build reads.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -50,9 +51,16 @@ impl Watcher {
     /// Starts watching the manual at `root` (a canonical path).
     pub fn start(root: &Path) -> Result<Watcher, String> {
         let (tx, rx) = mpsc::channel();
-        let mut watcher = notify::recommended_watcher(move |res| {
-            let _ = tx.send(res);
-        })
+        // `load` does not follow symbolic links inside the source folders, so neither
+        // does the watcher: a link to `/usr` in `articles/` must not add a watch per
+        // folder of `/usr`.
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let mut watcher = RecommendedWatcher::new(
+            move |res| {
+                let _ = tx.send(res);
+            },
+            config,
+        )
         .map_err(|e| format!("cannot watch {} for changes: {e}", root.display()))?;
         // The root itself, for manual.yaml and for the folders appearing later.
         watcher
@@ -215,5 +223,34 @@ mod tests {
         assert_eq!(rel("articles/4913"), None);
         assert_eq!(rel("articles/.git/x"), None);
         assert_eq!(relevant(root, Path::new("/elsewhere/a.md")), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn watcher_watches_exactly_what_build_reads_no_symlinks_out_of_articles() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("m");
+        let outside = d.path().join("outside");
+        std::fs::create_dir_all(root.join("articles")).unwrap();
+        std::fs::create_dir_all(outside.join("deep")).unwrap();
+        std::fs::write(root.join("articles/a.md"), "---\ntitle: A\n---\n").unwrap();
+        std::fs::write(outside.join("deep/b.md"), "x").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("articles/ext")).unwrap();
+        let root = std::fs::canonicalize(&root).unwrap();
+        let mut w = Watcher::start(&root).unwrap();
+        // An edit behind the link: build never reads it, so no change is seen.
+        std::fs::write(outside.join("deep/b.md"), "changed").unwrap();
+        assert!(w.next_batch(Some(Duration::from_millis(500))).is_none(), "the watcher followed the link");
+        std::fs::write(root.join("articles/a.md"), "---\ntitle: A2\n---\n").unwrap();
+        let batch = w.next_batch(Some(Duration::from_secs(5))).expect("an edit in articles/ is seen");
+        assert!(batch.paths.contains(Path::new("articles/a.md")), "{batch:?}");
+        // A link made while serving is not followed either.
+        std::os::unix::fs::symlink(&outside, root.join("articles/ext2")).unwrap();
+        let _ = w.next_batch(Some(Duration::from_millis(500)));
+        std::fs::write(outside.join("deep/b.md"), "changed again").unwrap();
+        std::fs::write(outside.join("deep/c.md"), "new").unwrap();
+        if let Some(batch) = w.next_batch(Some(Duration::from_millis(500))) {
+            panic!("the watcher followed a new link: {batch:?}");
+        }
     }
 }

@@ -6,10 +6,15 @@
 //! so memory does not grow with the number of pages. After writing, every link the
 //! chrome produced (menu, banner, tree, breadcrumb, prev/next, redirects) is checked
 //! against the files written.
+//!
+//! Every site carries a manifest of the files written (`owned`): folio replaces only a
+//! folder that it can prove is its own, follows a symbolic link `--out` to the site it
+//! names, and removes the staging folders of interrupted builds.
 
 mod changes;
+pub mod owned;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -82,11 +87,18 @@ struct Out {
     /// The site this build replaces, if any: a file whose bytes it already holds at the
     /// same path is linked from there instead of written again (see [`Out::write`]).
     previous: Option<PathBuf>,
+    /// Renders everything but writes nothing (`folio check`).
+    dry: bool,
 }
 
 impl Out {
     fn new(root: &Path) -> Out {
-        Out { root: root.to_path_buf(), bytes: AtomicU64::new(0), dirs: Default::default(), previous: None }
+        Out { root: root.to_path_buf(), bytes: AtomicU64::new(0), dirs: Default::default(), previous: None, dry: false }
+    }
+
+    /// An `Out` that writes nothing: every file counts as written.
+    fn dry() -> Out {
+        Out { dry: true, ..Out::new(Path::new("")) }
     }
 
     /// Like [`Out::new`], for a build that will replace the site in `previous`.
@@ -117,9 +129,12 @@ impl Out {
     /// modified; it is deleted after the swap, which leaves the new links in place.
     fn write(&self, rel: &str, data: &[u8]) -> Result<(), WriteError> {
         debug_assert!(!rel.split('/').any(|s| s == ".." || s.is_empty()), "unsafe output path {rel}");
+        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        if self.dry {
+            return Ok(());
+        }
         let path = self.root.join(rel);
         self.make_parent(&path)?;
-        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
             if same_bytes(&old, data) && fs::hard_link(&old, &path).is_ok() {
@@ -132,6 +147,9 @@ impl Out {
     /// Makes `rel` a copy of the already written `existing`: a hard link where the
     /// file system allows (no bytes written), else a copy.
     fn link(&self, existing: &str, rel: &str) -> Result<(), WriteError> {
+        if self.dry {
+            return Ok(());
+        }
         let from = self.root.join(existing);
         let to = self.root.join(rel);
         self.make_parent(&to)?;
@@ -190,7 +208,8 @@ struct VersionJson<'a> {
 }
 
 /// Checks that `out` may be replaced: not the source tree or a folder holding it, and
-/// either absent, empty, or an earlier folio output (it has `versions.json`).
+/// either absent, empty, or a site folio wrote that holds nothing else (see [`owned`]).
+/// A symbolic link is checked as the folder it names, which is where the build writes.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
@@ -212,8 +231,9 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
         }
         c
     };
+    let resolved = owned::resolve_out(out)?;
     let root_abs = abs(root);
-    let out_abs = abs(out);
+    let out_abs = abs(&resolved);
     if root_abs.starts_with(&out_abs) {
         return Err(WriteError(format!(
             "refusing to write the site to {}: it contains the manual's source",
@@ -228,16 +248,24 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
     if out_abs.is_dir() {
         let mut entries = fs::read_dir(&out_abs).map_err(|e| io_err(out, e))?;
         let empty = entries.next().is_none();
-        if !empty && !out_abs.join("versions.json").is_file() {
-            return Err(WriteError(format!(
-                "refusing to replace {}: it is not empty and is not a folio site (no versions.json); remove it or choose another --out",
-                out.display()
-            )));
+        if !empty {
+            if let Some(reason) = owned::refuse_reason(&out_abs) {
+                return Err(WriteError(reason.replace(&out_abs.display().to_string(), &out.display().to_string())));
+            }
         }
     } else if out_abs.exists() {
         return Err(WriteError(format!("{} exists and is not a folder", out.display())));
     }
     Ok(())
+}
+
+/// Forgets a staging folder when the build that made it ends, however it ends.
+struct Staging(PathBuf);
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        owned::forget_staging(&self.0);
+    }
 }
 
 /// Renders and writes the whole site for the selected built versions into `out`.
@@ -280,21 +308,74 @@ fn all_with(
     diags: &mut Diagnostics,
 ) -> Result<Option<Stats>, WriteError> {
     check_output_dir(&site.root, out)?;
+    // A link to an earlier site: that site is replaced, the link stays.
+    let out = &owned::resolve_out(out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
-    let tmp = tempfile::Builder::new().prefix(".folio-build-").tempdir_in(&parent).map_err(|e| io_err(&parent, e))?;
+    owned::remove_leftovers(&parent);
+    let tmp =
+        tempfile::Builder::new().prefix(owned::STAGING_PREFIX).tempdir_in(&parent).map_err(|e| io_err(&parent, e))?;
+    owned::register_staging(tmp.path());
+    let _staging = Staging(tmp.path().to_path_buf());
+    owned::mark_staging(tmp.path())?;
     // `check_output_dir` made sure an existing `out` is a folio site: its unchanged files
     // are linked into the new one.
     let o = if out.is_dir() { Out::replacing(tmp.path(), out) } else { Out::new(tmp.path()) };
 
     let written = write_into(&o, site, theme, bodies, selected, progress)?;
+    if !report(&written, out, diags) {
+        return Ok(None);
+    }
+
+    // The staging mark makes way for the finished manifest (linked from the earlier
+    // site when unchanged, like every other file).
+    let mark = tmp.path().join(owned::MANIFEST);
+    fs::remove_file(&mark).map_err(|e| io_err(&mark, e))?;
+    o.write(owned::MANIFEST, owned::manifest_text(&written.files).as_bytes())?;
+
+    // Swap: the old output goes aside, the new one takes its place. An interruption
+    // waits for the swap; what it leaves of the old site the next build removes.
+    let stats = Stats { pages: written.pages, files: written.files.len(), bytes: o.bytes.load(Ordering::Relaxed) };
+    let staged = tmp.path().to_path_buf();
+    let old = owned::finish_staging(&staged, || -> Result<Option<PathBuf>, WriteError> {
+        let tmp_path = tmp.keep();
+        if out.exists() {
+            let old = parent.join(format!("{}{}", owned::OLD_PREFIX, std::process::id()));
+            fs::rename(out, &old).map_err(|e| io_err(out, e))?;
+            if let Err(e) = fs::rename(&tmp_path, out) {
+                let _ = fs::rename(&old, out);
+                let _ = fs::remove_dir_all(&tmp_path);
+                return Err(io_err(out, e));
+            }
+            Ok(Some(old))
+        } else {
+            fs::rename(&tmp_path, out).map_err(|e| {
+                let _ = fs::remove_dir_all(&tmp_path);
+                io_err(out, e)
+            })?;
+            Ok(None)
+        }
+    })?;
+    if let Some(old) = old {
+        remove_tree(&old).map_err(|e| io_err(&old, e))?;
+    }
+    Ok(Some(stats))
+}
+
+/// Puts the problems of a whole-site write into `diags` (its content errors, and any
+/// link from a page to a file it did not write); true when there were none.
+fn report(written: &Written, out: &Path, diags: &mut Diagnostics) -> bool {
     let files: HashSet<&str> = written.files.iter().map(|s| s.as_str()).collect();
-    let mut failed = !written.errors.is_empty();
+    let mut ok = written.errors.is_empty();
     for (loc, msg) in written.errors.iter().collect::<BTreeSet<_>>() {
         diags.error(loc.clone(), msg.clone());
+    }
+    if !ok {
+        // A page whose template failed is not written: the links to it are no news.
+        return false;
     }
     let mut missing: BTreeSet<&str> = BTreeSet::new();
     for t in &written.targets {
@@ -303,32 +384,25 @@ fn all_with(
         }
     }
     for t in missing {
-        failed = true;
+        ok = false;
         diags.error(Location::file(out), format!("internal: a page links to {t}, which the build did not write"));
     }
-    if failed {
-        return Ok(None);
-    }
+    ok
+}
 
-    // Swap: the old output goes aside, the new one takes its place.
-    let stats = Stats { pages: written.pages, files: written.files.len(), bytes: o.bytes.load(Ordering::Relaxed) };
-    let tmp_path = tmp.keep();
-    if out.exists() {
-        let old = parent.join(format!(".folio-old-{}", std::process::id()));
-        fs::rename(out, &old).map_err(|e| io_err(out, e))?;
-        if let Err(e) = fs::rename(&tmp_path, out) {
-            let _ = fs::rename(&old, out);
-            let _ = fs::remove_dir_all(&tmp_path);
-            return Err(io_err(out, e));
-        }
-        remove_tree(&old).map_err(|e| io_err(&old, e))?;
-    } else {
-        fs::rename(&tmp_path, out).map_err(|e| {
-            let _ = fs::remove_dir_all(&tmp_path);
-            io_err(out, e)
-        })?;
-    }
-    Ok(Some(stats))
+/// Renders every page [`all`] would write for the built versions in `selected` and
+/// checks them as it does (templates, the links the chrome makes), writing nothing:
+/// `folio check`. Problems go into `diags`; `out` names the output folder in them.
+pub fn check_only(
+    out: &Path,
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Option<RenderedBody>],
+    selected: &[bool],
+    diags: &mut Diagnostics,
+) -> Result<bool, WriteError> {
+    let written = write_into(&Out::dry(), site, theme, Bodies::Kept(bodies), selected, None)?;
+    Ok(report(&written, out, diags))
 }
 
 fn write_into(
@@ -551,12 +625,18 @@ impl Shared<'_> {
         let view = &site.views[vi];
         let vpath = &view.version.path;
 
-        // The whole tree once per version, in reading order: [slug, title, depth].
+        // The whole tree once per version, in reading order: [slug, title, depth]. A
+        // parent comes before its children in reading order, so one pass finds depths.
+        let mut depth: HashMap<&ArticleId, usize> = HashMap::with_capacity(view.nav.order.len());
         let rows: Vec<(&str, &str, usize)> = view
             .nav
             .order
             .iter()
-            .map(|id| (id.as_str(), view.pages[id].title.as_str(), view.nav.ancestors(id).len()))
+            .map(|id| {
+                let d = view.nav.parent.get(id).and_then(|p| depth.get(p)).map_or(0, |d| d + 1);
+                depth.insert(id, d);
+                (id.as_str(), view.pages[id].title.as_str(), d)
+            })
             .collect();
         let nav_js = format!("window.__folioNavData={};\n", serde_json::to_string(&rows).expect("nav rows serialize"));
         let nav_name = hashed_name("nav.js", nav_js.as_bytes());
