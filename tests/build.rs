@@ -526,9 +526,50 @@ fn slugs_and_paths_that_would_escape_the_output() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("versions/1.0.yaml: output path '../outside' must be one folder name"), "{err}");
     assert!(err.contains("articles/bad name.md: slug 'bad name' may contain only letters"), "{err}");
-    assert!(err.contains("articles/search.md: slug 'search' is reserved"), "{err}");
+    assert!(!err.contains("articles/search.md"), "an article may be named search: {err}");
     assert!(!m.path().join("site").exists());
     assert!(!m.path().parent().unwrap().join("outside").exists());
+}
+
+/// Writers may name articles `search`, `changes`, `diff`, `404` or `index`: the article
+/// keeps `<slug>.html` and folio's own page takes a name no slug can have.
+#[test]
+fn reserved_names_are_free_for_articles() {
+    let m = manual(&[
+        ("manual.yaml", "title: Names\n"),
+        ("versions/1.0.yaml", ""),
+        ("versions/2.0.yaml", ""),
+        (
+            "articles/index.md",
+            "---\ntitle: Start Here\n---\nSee [Search Tips](search.md) and [the diff tool](diff.md).\n",
+        ),
+        ("articles/search.md", "---\ntitle: Search Tips\nparent: index\n---\nUse quotes.\n"),
+        ("articles/changes.md", "---\ntitle: Changes to Fees\nparent: index\n---\nFees rose.\n"),
+        ("articles/diff.md", "---\ntitle: Diff Tool\nparent: index\n---\nCompare files.\n"),
+        ("articles/404.md", "---\ntitle: Error 404\nparent: index\nsince: '2.0'\n---\nThe server said 404.\n"),
+    ]);
+    let o = run(m.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o, m.path()));
+    let page = |p: &str| fs::read_to_string(m.path().join("site").join(p)).unwrap_or_else(|_| panic!("{p}"));
+    // The articles keep their names; the home page is the article named index.
+    assert!(page("v2.0/index.html").contains("<h1>Start Here</h1>"));
+    assert!(page("v2.0/search.html").contains("<h1>Search Tips</h1>"));
+    assert!(page("v2.0/changes.html").contains("<h1>Changes to Fees</h1>"));
+    assert!(page("v2.0/diff.html").contains("<h1>Diff Tool</h1>"));
+    assert!(page("v2.0/404.html").contains("<h1>Error 404</h1>"));
+    // folio's own pages move aside, and every page links to them there.
+    assert!(page("v2.0/~search.html").contains("role=\"search\""));
+    assert!(page("v2.0/~changes.html").contains("What changed"));
+    assert!(page("v2.0/~404.html").contains("Page not found") || page("v2.0/~404.html").contains("not found"));
+    let start = page("v2.0/index.html");
+    assert!(start.contains("action=\"~search.html\"") && start.contains("href=\"~changes.html\""), "{start}");
+    assert!(!m.path().join("site/v1.0/404.html").exists() || page("v1.0/404.html").contains("Page not found"));
+    // A home that is not the article named index is an error naming both.
+    fs::write(m.path().join("manual.yaml"), "title: Names\nhome: search\n").unwrap();
+    let o = run(m.path(), &["build"]);
+    let err = stderr(&o, m.path());
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("articles/index.md: an article named 'index' is its version's index.html, the home page, but manual.yaml makes 'search' the home"), "{err}");
 }
 
 #[test]

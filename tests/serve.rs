@@ -261,6 +261,18 @@ fn the_served_site_is_what_folio_build_writes() {
     served_is_built(&server, root);
 }
 
+#[test]
+fn reserved_names_an_article_named_search_moves_folio_search_page_while_serving() {
+    let dir = common::fixture("serve-basic");
+    let root = dir.path();
+    let server = Server::start(root, 0);
+    server.wait_for("/v2.0/search.html", "the first build", |b| b.contains("role=\"search\""));
+    std::fs::write(root.join("articles/search.md"), "---\ntitle: Search Tips\n---\n\nUse quotes.\n").unwrap();
+    server.wait_for("/v2.0/search.html", "the new article", |b| b.contains("<h1>Search Tips</h1>"));
+    server.wait_for("/v2.0/~search.html", "folio's search page, moved", |b| b.contains("role=\"search\""));
+    served_is_built(&server, root);
+}
+
 /// Every file of a fresh build of `root` is served with the same bytes (pages without
 /// the script); changes pages and search indexes follow shortly after the pages.
 fn served_is_built(server: &Server, root: &Path) {

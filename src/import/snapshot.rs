@@ -168,8 +168,9 @@ impl Snapshot {
     }
 }
 
-/// A slug folio accepts for a page's file name: other characters become '-', a
-/// reserved name (folio writes its own `search.html`, …) gets `-page`.
+/// A slug folio accepts for a page's file name: other characters become '-', and
+/// `index` (the version's home page, which the import chooses from the table of
+/// contents) gets `-page`.
 pub fn usable_slug(stem: &str) -> String {
     let mut slug: String =
         stem.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' }).collect();
@@ -371,7 +372,8 @@ mod tests {
     fn usable_slugs() {
         assert_eq!(usable_slug("portal"), "portal");
         assert_eq!(usable_slug("my page (1)"), "my-page--1-");
-        assert_eq!(usable_slug("changes"), "changes-page");
+        assert_eq!(usable_slug("changes"), "changes");
+        assert_eq!(usable_slug("index"), "index-page");
         assert_eq!(usable_slug("..x"), "x");
     }
 

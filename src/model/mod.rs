@@ -28,8 +28,26 @@ pub use nav::NavTree;
 /// Output folder names folio uses itself at the top of the site.
 pub const RESERVED_PATHS: &[&str] = &["assets", "media", "index.html", "versions.json", "sitemap.xml", "404.html"];
 
-/// Slugs folio uses for its own pages in every version folder.
-pub const RESERVED_SLUGS: &[&str] = &["index", "search", "changes", "404", "diff"];
+/// Names an alias may not take: `<alias>.html` would be the version's home page. (An
+/// article may be named `index`: its page is then the home page; see [`choose_home`].)
+pub const RESERVED_SLUGS: &[&str] = &["index"];
+
+/// The file names of folio's own pages in every version folder. Each is its plain name
+/// (`search.html`) unless an article or alias of the manual has that slug; the article
+/// keeps the name and folio's page takes one no slug can have (`~search.html`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnPages {
+    pub search: String,
+    pub changes: String,
+    pub not_found: String,
+}
+
+impl OwnPages {
+    fn new(taken: impl Fn(&str) -> bool) -> Self {
+        let name = |n: &str| if taken(n) { format!("~{n}.html") } else { format!("{n}.html") };
+        OwnPages { search: name("search"), changes: name("changes"), not_found: name("404") }
+    }
+}
 
 /// One product version.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +155,8 @@ pub struct Site {
     pub nav_built: Vec<bool>,
     /// Slugs of article files that could not be loaded (see [`Source::unreadable`]).
     pub unreadable: std::collections::BTreeSet<String>,
+    /// File names of folio's own pages (search, what changed, not found).
+    pub own: OwnPages,
     /// Slug lookups for the questions asked once per page and version.
     index: Index,
 }
@@ -349,13 +369,6 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
     // Group files by slug.
     let mut by_slug: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, f) in files.iter().enumerate() {
-        if RESERVED_SLUGS.contains(&f.slug.as_str()) {
-            diags.error(
-                Location::file(&f.path),
-                format!("slug '{}' is reserved: folio writes its own {}.html in every version", f.slug, f.slug),
-            );
-            continue;
-        }
         if !is_safe_segment(&f.slug) || f.slug.contains("..") {
             diags.error(
                 Location::file(&f.path),
@@ -562,8 +575,26 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
         }
     }
 
+    // An article named `index` is written as its version's index.html: the home page.
+    let index_id = ArticleId::new("index");
+    if let (Some(a), Some(home)) = (articles.get(&index_id), &config.home) {
+        if home != "index"
+            && views
+                .iter()
+                .any(|v| v.pages.contains_key(&index_id) && v.pages.contains_key(&ArticleId::new(home.as_str())))
+        {
+            diags.error(
+                Location::file(&files[a.files[0]].path),
+                format!(
+                    "an article named 'index' is its version's index.html, the home page, but manual.yaml makes '{home}' the home: make 'index' the home or rename the article"
+                ),
+            );
+        }
+    }
+
     let media = assets::build(&assets, &versions, &built, diags);
     let index = Index::new(&articles, &aliases, built.len());
+    let own = OwnPages::new(|n| articles.contains_key(&ArticleId::new(n)) || aliases.contains_key(n));
     Site {
         config,
         root,
@@ -578,6 +609,7 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
         theme,
         nav_built,
         unreadable,
+        own,
         index,
     }
 }
@@ -677,7 +709,13 @@ fn page_of(a: &Article, fi: usize, f: &ArticleFile, body: usize, articles: &BTre
     }
 }
 
+/// The version's home: an article named `index` (its page is index.html), else `home`
+/// from manual.yaml where the version has it, else the first top-level article.
 fn choose_home(config: &ManualConfig, view: &VersionView) -> Option<ArticleId> {
+    let index = ArticleId::new("index");
+    if view.pages.contains_key(&index) {
+        return Some(index);
+    }
     if let Some(h) = &config.home {
         let id = ArticleId::new(h.as_str());
         if view.pages.contains_key(&id) {
@@ -954,7 +992,7 @@ fn build_aliases(
                 diags.error(
                     loc.clone(),
                     format!(
-                        "alias '{alias}' may contain only letters, digits, '-', '_' and '.', and may not be one of {}",
+                        "alias '{alias}' may contain only letters, digits, '-', '_' and '.', and may not be {}",
                         RESERVED_SLUGS.join(", ")
                     ),
                 );

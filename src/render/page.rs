@@ -274,6 +274,8 @@ impl<'a> VersionCx<'a> {
             site: BTreeMap::from([
                 ("title", Some(site.config.title.clone())),
                 ("base_url", site.config.base_url.clone()),
+                ("search_page", Some(site.own.search.clone())),
+                ("changes_page", Some(site.own.changes.clone())),
             ]),
             version: self.info(self.vi),
             latest: self.info(latest_vi),

@@ -417,8 +417,11 @@ fn answer(path: &str, served: &RwLock<Option<PathBuf>>, hub: &Hub) -> Reply {
         }
         Err(_) => {
             // The version's own 404 page when the path is inside a version folder.
-            let not_found = segments.first().map(|v| root.join(v).join("404.html"));
-            match not_found.and_then(|p| fs::read(p).ok()) {
+            // folio's not-found page: `~404.html` where an article took `404.html`.
+            let not_found = segments
+                .first()
+                .and_then(|v| ["~404.html", "404.html"].iter().find_map(|n| fs::read(root.join(v).join(n)).ok()));
+            match not_found {
                 Some(bytes) if segments.len() > 1 => {
                     Reply::new(404, "text/html; charset=utf-8", inject(&bytes, generation))
                 }

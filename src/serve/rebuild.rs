@@ -307,6 +307,8 @@ impl Builder {
         let theme = Theme::load(&site.theme, diags);
         let old = self.cur.take();
         match &old {
+            // folio's own pages moved (an article took `search`, …): every page links them.
+            Some(o) if o.site.own != site.own => self.pending.full = true,
             Some(o) => {
                 let p = compare(&o.site, &site);
                 self.pend(p);

@@ -109,16 +109,8 @@ pub(super) fn write(
     let view = cx.view();
     let vpath = &view.version.path;
     let mut targets = Vec::new();
-    let common = cx.common(
-        "changes",
-        "changes",
-        "What changed",
-        "changes.html",
-        0,
-        Target::Fixed("changes.html"),
-        None,
-        &mut targets,
-    );
+    let page = &site.own.changes;
+    let common = cx.common("changes", "changes", "What changed", page, 0, Target::Fixed(page), None, &mut targets);
     let mut changes = Changes { previous: None, total: 0, summary: Vec::new(), groups: Vec::new() };
     if let Some(pi) = vi.checked_sub(1) {
         let prev = &site.views[pi];
@@ -210,17 +202,17 @@ pub(super) fn write(
         }
         changes.total = d.total();
         if cx.selected[pi] {
-            targets.push(format!("{}/changes.html", prev.version.path));
+            targets.push(format!("{}/{page}", prev.version.path));
         }
         changes.previous = Some(Previous {
             id: prev.version.id.to_string(),
             label: prev.version.label.clone(),
             path: prev.version.path.clone(),
-            changes_url: format!("../{}/changes.html", prev.version.path),
+            changes_url: format!("../{}/{page}", prev.version.path),
         });
     }
     let ctx = minijinja::context! { changes => minijinja::Value::from_serialize(&changes), ..minijinja::Value::from_serialize(&common) };
-    render_to(o, theme, "changes.html", &ctx, &format!("{vpath}/changes.html"), w)?;
+    render_to(o, theme, "changes.html", &ctx, &format!("{vpath}/{page}"), w)?;
     w.targets.extend(targets);
     Ok(())
 }
@@ -266,7 +258,7 @@ fn write_diff_pages(
             let ctx = minijinja::context! { diff => minijinja::Value::from_serialize(&page), ..minijinja::Value::from_serialize(&common) };
             render_to(o, theme, "diff.html", &ctx, &rel, &mut part)?;
             part.targets.push(format!("{}/{id}.html", view.version.path));
-            part.targets.push(format!("{}/changes.html", view.version.path));
+            part.targets.push(format!("{}/{}", view.version.path, site.own.changes));
             let pi = vi - 1;
             if cx.selected[pi] {
                 part.targets.push(format!("{}/{}.html", site.views[pi].version.path, old.id));
@@ -322,6 +314,6 @@ fn diff_page(site: &Site, cx: &VersionCx<'_>, old: &Page, cur: &Page, moved: Opt
         counts,
         chunks,
         source,
-        changes_url: "../changes.html".to_string(),
+        changes_url: format!("../{}", site.own.changes),
     }
 }

@@ -660,7 +660,8 @@ impl Shared<'_> {
                     let mut part = Written::default();
                     let page = &view.pages[id];
                     let Some(body) = &bodies[page.body] else { return part };
-                    let (ctx, targets) = cx.article(id, body, false);
+                    // An article named `index` is its version's home page (model::choose_home).
+                    let (ctx, targets) = cx.article(id, body, id.as_str() == "index");
                     match theme.render("article.html", &ctx) {
                         Ok(html) => {
                             let rel = format!("{vpath}/{id}.html");
@@ -705,10 +706,13 @@ impl Shared<'_> {
         let (o, site, theme, bodies) = (self.o, self.site, self.theme, self.bodies);
         let mut w = Written::default();
         if let Some(home) = &view.home {
-            if let Some(body) = &bodies[view.pages[home].body] {
-                let (ctx, targets) = cx.article(home, body, true);
-                render_to(o, theme, "article.html", &ctx, &format!("{vpath}/index.html"), &mut w)?;
-                w.targets.extend(targets);
+            // An article named `index` is the home page under its own name.
+            if home.as_str() != "index" {
+                if let Some(body) = &bodies[view.pages[home].body] {
+                    let (ctx, targets) = cx.article(home, body, true);
+                    render_to(o, theme, "article.html", &ctx, &format!("{vpath}/index.html"), &mut w)?;
+                    w.targets.extend(targets);
+                }
             }
         } else {
             let mut targets = Vec::new();
@@ -725,12 +729,12 @@ impl Shared<'_> {
             render_to(o, theme, "404.html", &common, &format!("{vpath}/index.html"), &mut w)?;
             w.targets.extend(targets);
         }
-        for (kind, slug, title, tmpl) in
-            [("search", "search", "Search", "search.html"), ("404", "404", "Page not found", "404.html")]
-        {
+        for (kind, slug, title, tmpl, file) in [
+            ("search", "search", "Search", "search.html", &site.own.search),
+            ("404", "404", "Page not found", "404.html", &site.own.not_found),
+        ] {
             let mut targets = Vec::new();
-            let file = format!("{slug}.html");
-            let common = cx.common(kind, slug, title, &file, 0, Target::Fixed(&file), None, &mut targets);
+            let common = cx.common(kind, slug, title, file, 0, Target::Fixed(file), None, &mut targets);
             render_to(o, theme, tmpl, &common, &format!("{vpath}/{file}"), &mut w)?;
             w.targets.extend(targets);
         }
@@ -919,11 +923,11 @@ pub fn articles_into(
             let view = cx.view();
             let vpath = &view.version.path;
             let Some(body) = &bodies[view.pages[*id].body] else { return Ok(part) };
-            let (ctx, targets) = cx.article(id, body, false);
+            let (ctx, targets) = cx.article(id, body, id.as_str() == "index");
             render_to(&o, theme, "article.html", &ctx, &format!("{vpath}/{id}.html"), &mut part)?;
             part.targets.extend(targets);
             part.pages += 1;
-            if view.home.as_ref() == Some(*id) {
+            if view.home.as_ref() == Some(*id) && id.as_str() != "index" {
                 let (ctx, targets) = cx.article(id, body, true);
                 render_to(&o, theme, "article.html", &ctx, &format!("{vpath}/index.html"), &mut part)?;
                 part.targets.extend(targets);
