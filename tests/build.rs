@@ -968,3 +968,20 @@ fn empty_articles_and_removed_first_file_are_warned_about() {
     let err = stderr(&o, m.path());
     assert!(err.contains("articles/cloud.md:3: warning: 'removed: true' in the first file of 'cloud'"), "{err}");
 }
+
+/// The README's first two commands are what a newcomer runs; CI runs the same test
+/// command, which reports every failing test binary rather than stopping at the first.
+#[test]
+fn first_run_readme_test_command_is_what_ci_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let block: Vec<&str> = readme.split("```").nth(1).unwrap().lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(block.len(), 2, "the README begins with exactly two commands: {block:?}");
+    assert!(block[0].starts_with("cargo run --release -- build"), "{block:?}");
+    assert_eq!(block[1].trim(), "cargo test --no-fail-fast");
+    let ci = fs::read_to_string(root.join(".ci/run")).unwrap();
+    assert!(ci.lines().any(|l| l.trim() == block[1].trim()), ".ci/run must run the README's test command");
+    // The browser suite installs Debian's chromium itself when it is missing.
+    let browser = fs::read_to_string(root.join("tests/browser.rs")).unwrap();
+    assert!(browser.contains("\"install\", \"-y\", \"--no-install-recommends\", \"chromium\""));
+}
