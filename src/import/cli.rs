@@ -54,10 +54,10 @@ pub struct HtmlArgs {
     /// CSS selector of a page's content region (repeatable: the first that matches wins).
     #[arg(long = "content", value_name = "SELECTOR", required = true)]
     pub content: Vec<String>,
-    /// CSS selector of a page's title (repeatable; then the page's <title>).
+    /// CSS selector of a page's title (repeatable; then the page's `<title>`).
     #[arg(long = "title", value_name = "SELECTOR")]
     pub title: Vec<String>,
-    /// Text to remove from the start of a <title> (repeatable; the first that matches).
+    /// Text to remove from the start of a `<title>` (repeatable; the first that matches).
     #[arg(long = "title-prefix", value_name = "TEXT")]
     pub title_prefix: Vec<String>,
     /// The table of contents, relative to each snapshot folder: an HTML page with a

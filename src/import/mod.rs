@@ -9,7 +9,7 @@
 //! every step has succeeded, and then only inside the target folder.
 //!
 //! - [`html`]: one folder of HTML pages per release ([`snapshot`], [`toc`],
-//!   [`convert`], [`links`]).
+//!   [`convert`] with its Markdown clean-up in `tidy`, [`links`]).
 //! - [`docusaurus`]: a Docusaurus site's `versioned_docs`.
 
 pub mod cli;
@@ -20,6 +20,7 @@ pub mod emit;
 pub mod html;
 pub mod links;
 pub mod snapshot;
+mod tidy;
 pub mod toc;
 pub mod tree;
 

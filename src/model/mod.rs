@@ -29,7 +29,7 @@ pub use nav::NavTree;
 pub const RESERVED_PATHS: &[&str] = &["assets", "media", "index.html", "versions.json", "sitemap.xml", "404.html"];
 
 /// Names an alias may not take: `<alias>.html` would be the version's home page. (An
-/// article may be named `index`: its page is then the home page; see [`choose_home`].)
+/// article may be named `index`: its page is then the home page; see `choose_home`.)
 pub const RESERVED_SLUGS: &[&str] = &["index"];
 
 /// The file names of folio's own pages in every version folder. Each is its plain name
