@@ -15,7 +15,7 @@ use super::dedup::Doc;
 use super::emit::{self, Report};
 use super::links::{self, PageLinks, Release};
 use super::snapshot::{self, PageKind, Selectors, Snapshot};
-use super::{aliases, check_into, convert, same_dir, same_version, toc, tree, ImportError};
+use super::{aliases, check_into, convert, same_dir, toc, tree, ImportError};
 use crate::model::{is_safe_segment, VersionId};
 
 /// Everything `folio import html` is told.
@@ -180,7 +180,9 @@ fn check(opts: &HtmlOptions) -> Result<(Selectors, Releases), Vec<ImportError>> 
                 dir,
                 format!("version name '{name}' must be letters, digits, '.', '-' or '_'"),
             ));
-        } else if let Some((other, _)) = versions.iter().find(|(o, _)| same_version(o, name)) {
+        } else if let Some((other, _)) =
+            versions.iter().find(|(o, _)| VersionId::new(o.as_str()).same_number(&VersionId::new(name.as_str())))
+        {
             errors.push(ImportError::usage(dir, format!("version '{name}' is named twice (also '{other}')")));
         }
         if !dir.is_dir() {

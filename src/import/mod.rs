@@ -61,16 +61,6 @@ impl fmt::Display for ImportError {
     }
 }
 
-/// Whether two version names are the same version (`1.0`, `1.00` and `01.0` are).
-pub(crate) fn same_version(a: &str, b: &str) -> bool {
-    let parts = |s: &str| -> Vec<String> {
-        s.split(['.', '-', '_'])
-            .map(|p| p.parse::<u64>().map(|n| n.to_string()).unwrap_or_else(|_| p.to_ascii_lowercase()))
-            .collect()
-    };
-    parts(a) == parts(b)
-}
-
 pub(crate) fn same_dir(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,

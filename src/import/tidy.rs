@@ -4,23 +4,51 @@
 
 use super::convert::ALERT_MARK;
 
+/// Follows fenced code blocks line by line (three or more backticks or tildes, closed by
+/// a run of the same character at least as long), so that clean-ups and conversions
+/// leave code exactly as written.
+#[derive(Debug, Default)]
+pub(crate) struct Fences {
+    open: Option<(char, usize)>,
+}
+
+impl Fences {
+    /// Takes the next line (quote markers already removed); true when it is a fence
+    /// line or code inside a fence.
+    pub(crate) fn line(&mut self, line: &str) -> bool {
+        let t = line.trim();
+        if let Some((c, n)) = self.open {
+            if t.len() >= n && t.chars().all(|x| x == c) {
+                self.open = None;
+            }
+            return true;
+        }
+        let Some(c) = t.chars().next().filter(|&c| c == '`' || c == '~') else { return false };
+        let n = t.chars().take_while(|&x| x == c).count();
+        if n >= 3 {
+            self.open = Some((c, n));
+        }
+        n >= 3
+    }
+}
+
 /// Final clean-up: typed-note markers, no trailing spaces, at most one blank line in a
 /// row outside code, and one final newline.
 pub(super) fn tidy(md: &str) -> String {
     let mut out = String::with_capacity(md.len() + 1);
     let mut blank = 0;
-    let mut fence: Option<String> = None;
+    let mut fences = Fences::default();
     let mut skip_empty_quote = false;
     for line in md.lines() {
         let mut line = line.trim_end().to_string();
-        let body = line.trim_start_matches([' ', '>']).trim_start();
-        if let Some(f) = &fence {
-            if body.starts_with(f.as_str()) && body.trim_start_matches('`').is_empty() {
-                fence = None;
-            }
-        } else if body.starts_with("```") {
-            fence = Some(body.chars().take_while(|&c| c == '`').collect());
-        } else if let Some(pos) = line.find(ALERT_MARK) {
+        if fences.line(line.trim_start_matches([' ', '>'])) {
+            blank = 0;
+            skip_empty_quote = false;
+            out.push_str(&line);
+            out.push('\n');
+            continue;
+        }
+        if let Some(pos) = line.find(ALERT_MARK) {
             let kind = line[pos + ALERT_MARK.len()..].trim().to_string();
             line = format!("{}[!{}]", &line[..pos], kind);
             out.push_str(&line);
@@ -36,10 +64,10 @@ pub(super) fn tidy(md: &str) -> String {
                 continue;
             }
         }
-        if fence.is_none() && line.trim_start().starts_with('|') {
+        if line.trim_start().starts_with('|') {
             line = compact_table_row(&line);
         }
-        if line.trim_start_matches([' ', '>']).trim().is_empty() && fence.is_none() {
+        if line.trim_start_matches([' ', '>']).trim().is_empty() {
             blank += 1;
             if blank > 1 {
                 continue;

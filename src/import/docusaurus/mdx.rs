@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use pulldown_cmark::{Event, Parser, Tag};
 
+use crate::import::tidy::Fences;
+
 /// What the conversion needs from its caller.
 pub trait Host {
     /// The converted text of the partial a doc imports as `path` (relative to the
@@ -53,24 +55,14 @@ pub fn convert_partial(body: &str, host: &mut dyn Host, counts: &mut Counts) -> 
 fn structure(body: &str, host: &mut dyn Host, counts: &mut Counts) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut partials: HashMap<String, String> = HashMap::new();
-    let mut fence: Option<(char, usize)> = None;
+    let mut fences = Fences::default();
     // Open admonitions: their colon count.
     let mut quotes: Vec<usize> = Vec::new();
     let mut lines = body.lines().peekable();
     let mut in_comment = false;
     while let Some(raw) = lines.next() {
         let prefix = "> ".repeat(quotes.len());
-        let trimmed = raw.trim_start();
-        if let Some((c, n)) = fence {
-            out.push(format!("{prefix}{raw}"));
-            let t = trimmed.trim_end();
-            if t.len() >= n && t.chars().all(|x| x == c) {
-                fence = None;
-            }
-            continue;
-        }
-        if let Some(f) = fence_open(trimmed) {
-            fence = Some(f);
+        if fences.line(raw) {
             out.push(format!("{prefix}{raw}"));
             continue;
         }
@@ -207,15 +199,6 @@ fn structure(body: &str, host: &mut dyn Host, counts: &mut Counts) -> String {
     out.join("\n")
 }
 
-fn fence_open(t: &str) -> Option<(char, usize)> {
-    let c = t.chars().next()?;
-    if c != '`' && c != '~' {
-        return None;
-    }
-    let n = t.chars().take_while(|&x| x == c).count();
-    (n >= 3).then_some((c, n))
-}
-
 /// `:::note Title` → (3, "note Title"); `:::` → (3, "").
 fn colon_run(t: &str) -> Option<(usize, &str)> {
     let n = t.chars().take_while(|&c| c == ':').count();
@@ -336,19 +319,10 @@ fn heading_text(md: &str) -> String {
 /// `{#id}` where folio's own id would differ (or repeat).
 fn heading_ids(text: &str) -> String {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut fence: Option<(char, usize)> = None;
+    let mut fences = Fences::default();
     let mut out = Vec::new();
     for line in text.lines() {
-        let t = line.trim_start();
-        if let Some((c, n)) = fence {
-            if t.trim_end().len() >= n && t.trim_end().chars().all(|x| x == c) {
-                fence = None;
-            }
-            out.push(line.to_string());
-            continue;
-        }
-        if let Some(f) = fence_open(t) {
-            fence = Some(f);
+        if fences.line(line) {
             out.push(line.to_string());
             continue;
         }
@@ -440,20 +414,10 @@ fn tidy(text: &str) -> String {
     let quote_blank = |l: &str| !l.is_empty() && l.trim_start_matches(['>', ' ']).is_empty();
     let mut out = String::new();
     let mut prev: Option<&str> = None;
-    let mut fence: Option<(char, usize)> = None;
+    let mut fences = Fences::default();
     for (i, &line) in lines.iter().enumerate() {
         // Code is left exactly as it is.
-        let t = line.trim_start_matches(['>', ' ']);
-        if let Some((c, n)) = fence {
-            if t.len() >= n && t.chars().all(|x| x == c) {
-                fence = None;
-            }
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        }
-        if let Some(f) = fence_open(t) {
-            fence = Some(f);
+        if fences.line(line.trim_start_matches(['>', ' '])) {
             prev = None;
             out.push_str(line);
             out.push('\n');
