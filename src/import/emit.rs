@@ -209,6 +209,10 @@ pub struct Tree {
     pub articles: Vec<SourceFile>,
     /// (path under `articles/`, source file).
     pub assets: Vec<(String, PathBuf)>,
+    /// `versions/<name>.yaml`, and `title` and `home` of `manual.yaml`.
+    pub versions: Vec<VersionOut>,
+    pub title: String,
+    pub home: Option<String>,
 }
 
 impl Tree {
@@ -260,7 +264,7 @@ impl Tree {
                 last = Some(hash);
             }
         }
-        Tree { articles, assets }
+        Tree { articles, assets, versions: Vec::new(), title: String::new(), home: None }
     }
 }
 
@@ -311,22 +315,15 @@ pub fn usable_path(folder: &str, taken: &mut BTreeSet<String>) -> Option<String>
     ok.then(|| folder.to_string())
 }
 
-/// Writes the tree into a staging folder beside `into`, then moves it into place.
-pub fn write(
-    into: &Path,
-    tree: &Tree,
-    versions: &[VersionOut],
-    title: &str,
-    home: Option<&str>,
-    report: &mut Report,
-) -> Result<(), Vec<ImportError>> {
+/// Writes the tree into a staging folder inside `into`, then moves it into place.
+pub fn write(into: &Path, tree: &Tree, report: &mut Report) -> Result<(), Vec<ImportError>> {
     let err = |p: &Path, e: std::io::Error| vec![ImportError::io(p, e.to_string())];
     // `into` is absent or empty (checked before anything was read); the tree is
     // written into a staging folder inside it, so nothing is written anywhere else.
     let created = !into.exists();
     fs::create_dir_all(into).map_err(|e| err(into, e))?;
     let stage = tempfile::Builder::new().prefix(".folio-import-").tempdir_in(into).map_err(|e| err(into, e))?;
-    let result = write_staged(stage.path(), into, tree, versions, title, home, report);
+    let result = write_staged(stage.path(), into, tree, report);
     if result.is_err() {
         drop(stage);
         if created {
@@ -337,15 +334,7 @@ pub fn write(
 }
 
 /// Writes the tree into `root`, then moves its entries into `into`.
-fn write_staged(
-    root: &Path,
-    into: &Path,
-    tree: &Tree,
-    versions: &[VersionOut],
-    title: &str,
-    home: Option<&str>,
-    report: &mut Report,
-) -> Result<(), Vec<ImportError>> {
+fn write_staged(root: &Path, into: &Path, tree: &Tree, report: &mut Report) -> Result<(), Vec<ImportError>> {
     let err = |p: &Path, e: std::io::Error| vec![ImportError::io(p, e.to_string())];
     for dir in ["articles", "versions"] {
         fs::create_dir_all(root.join(dir)).map_err(|e| err(&root.join(dir), e))?;
@@ -366,8 +355,11 @@ fn write_staged(
         #[serde(skip_serializing_if = "Option::is_none")]
         home: Option<&'a str>,
     }
-    put("manual.yaml", serde_yaml::to_string(&Manual { title, home }).expect("yaml").as_bytes())?;
-    for v in versions {
+    put(
+        "manual.yaml",
+        serde_yaml::to_string(&Manual { title: &tree.title, home: tree.home.as_deref() }).expect("yaml").as_bytes(),
+    )?;
+    for v in &tree.versions {
         let text = serde_yaml::to_string(v).expect("yaml");
         let text = if text.trim() == "{}" { String::new() } else { text };
         put(&format!("versions/{}.yaml", v.name), text.as_bytes())?;

@@ -131,7 +131,7 @@ pub fn html(opts: &HtmlOptions) -> Result<Report, Vec<ImportError>> {
     report.fill(&snaps, &trees, &opts.into);
     let uses = std::mem::take(&mut report.asset_uses);
     let files: Vec<_> = snaps.iter().map(|s| &s.files).collect();
-    let tree = emit::Tree::assemble(&files, &docs, &aliases, &uses, &names, &mut report);
+    let mut tree = emit::Tree::assemble(&files, &docs, &aliases, &uses, &names, &mut report);
     let manual_title = opts.manual_title.clone().unwrap_or_else(|| "Manual".to_string());
     let mut taken = BTreeSet::new();
     let outs: Vec<emit::VersionOut> = snaps
@@ -142,7 +142,10 @@ pub fn html(opts: &HtmlOptions) -> Result<Report, Vec<ImportError>> {
             emit::VersionOut { name: s.version.clone(), path: v.path.clone(), ..Default::default() }
         })
         .collect();
-    emit::write(&opts.into, &tree, &outs, &manual_title, home.as_deref(), &mut report)?;
+    tree.versions = outs;
+    tree.title = manual_title;
+    tree.home = home;
+    emit::write(&opts.into, &tree, &mut report)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

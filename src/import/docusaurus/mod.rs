@@ -412,7 +412,7 @@ pub fn run(opts: &DocusaurusOptions) -> Result<Report, Vec<ImportError>> {
     report.reported_links.sort();
     let uses = std::mem::take(&mut report.asset_uses);
     let files: Vec<_> = rels.iter().map(|r| &r.files).collect();
-    let tree = emit::Tree::assemble(&files, &docs, &aliases, &uses, &names, &mut report);
+    let mut tree = emit::Tree::assemble(&files, &docs, &aliases, &uses, &names, &mut report);
     let mut outs: Vec<VersionOut> = rels
         .iter()
         .map(|r| VersionOut {
@@ -425,7 +425,10 @@ pub fn run(opts: &DocusaurusOptions) -> Result<Report, Vec<ImportError>> {
     outs.extend(externals.into_iter().filter(|e| !names.contains(&e.name)));
     let home = tocs.last().and_then(|t| first_doc(t)).and_then(|h| resolvers[n - 1](&h).ok());
     let title = opts.manual_title.clone().or(config.title).unwrap_or_else(|| "Manual".to_string());
-    emit::write(&opts.into, &tree, &outs, &title, home.as_deref(), &mut report)?;
+    tree.versions = outs;
+    tree.title = title;
+    tree.home = home;
+    emit::write(&opts.into, &tree, &mut report)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
