@@ -1,10 +1,8 @@
-//! The preview's HTTP server: the built site on 127.0.0.1, plus the live-reload channel.
+//! The preview's HTTP server: the built site on 127.0.0.1, and the live-reload script
+//! and event stream of [`super::reload`] at `/__folio/reload.js` and `/__folio/events`.
 //!
 //! Files come from the folder the last good build wrote (it changes when a full rebuild
-//! swaps folders). HTML responses get `<script src="/__folio/reload.js">` before
-//! `</body>` as they are sent; that script listens on `/__folio/events`
-//! (server-sent events) for `reload` (with the changed pages) and `problems` (the build
-//! errors, shown over the page).
+//! swaps folders). HTML responses get the reload script injected as they are sent.
 //!
 //! A small HTTP/1.1 server of its own (GET and HEAD, keep-alive, no request bodies) with
 //! one thread per connection: a browser keeps an event stream open per tab plus idle
@@ -22,20 +20,13 @@ use std::io::{self, BufRead, BufReader, Read as _, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-/// The client side of live reload.
-const RELOAD_JS: &str = include_str!("reload.js");
-/// URL path of [`RELOAD_JS`].
-pub const RELOAD_PATH: &str = "/__folio/reload.js";
-/// URL path of the event stream.
-pub const EVENTS_PATH: &str = "/__folio/events";
+use super::reload::{events, inject, Hub, EVENTS_PATH, KEEPALIVE, RELOAD_JS, RELOAD_PATH};
+
 /// How many ports after a busy one are tried.
 const PORT_TRIES: u16 = 20;
-/// A comment line goes down idle event streams this often, so closed ones are noticed.
-const KEEPALIVE: Duration = Duration::from_secs(15);
 /// An idle keep-alive connection is closed after this long, as is one whose request head
 /// does not arrive whole within it.
 const IDLE: Duration = Duration::from_secs(30);
@@ -106,74 +97,6 @@ pub fn bind(port: u16) -> Result<(TcpListener, Option<String>), String> {
     Err(format!(
         "ports {port} to {last} on 127.0.0.1 are all busy: choose another with --port N (--port 0 picks any free port)"
     ))
-}
-
-/// The live-reload state shared by the builder and the event streams.
-#[derive(Default)]
-pub struct Hub {
-    inner: Mutex<HubState>,
-}
-
-#[derive(Default)]
-struct HubState {
-    clients: Vec<Sender<String>>,
-    /// Bumped by every change to the served site.
-    generation: u64,
-    /// The errors of the last build, while it stands.
-    problems: Option<String>,
-}
-
-impl Hub {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HubState> {
-        // A panicking holder cannot leave the state half-changed: every update is one
-        // assignment. So a poisoned lock is still usable.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The generation of the served site.
-    pub fn generation(&self) -> u64 {
-        self.lock().generation
-    }
-
-    /// A new event stream: its receiver and the greeting to send first.
-    fn subscribe(&self) -> (Receiver<String>, String) {
-        let (tx, rx) = mpsc::channel();
-        let mut s = self.lock();
-        s.clients.push(tx);
-        let hello = serde_json::json!({ "generation": s.generation, "problems": s.problems });
-        (rx, event("hello", &hello))
-    }
-
-    fn broadcast(s: &mut HubState, ev: String) {
-        s.clients.retain(|c| c.send(ev.clone()).is_ok());
-    }
-
-    /// The served site changed: `paths` (site-relative, e.g. `v1/a.html`) or, with
-    /// `None`, everything. Clears the problems.
-    pub fn reload(&self, paths: Option<&[String]>) {
-        let mut s = self.lock();
-        s.generation += 1;
-        s.problems = None;
-        let paths = match paths {
-            Some(p) => serde_json::json!(p.iter().map(|p| format!("/{p}")).collect::<Vec<_>>()),
-            None => serde_json::json!("*"),
-        };
-        let ev = event("reload", &serde_json::json!({ "generation": s.generation, "paths": paths }));
-        Self::broadcast(&mut s, ev);
-    }
-
-    /// The last build failed with `text` (diagnostics, one per line).
-    pub fn problems(&self, text: &str) {
-        let mut s = self.lock();
-        s.problems = Some(text.to_string());
-        let ev = event("problems", &serde_json::json!({ "generation": s.generation, "text": text }));
-        Self::broadcast(&mut s, ev);
-    }
-}
-
-fn event(name: &str, data: &serde_json::Value) -> String {
-    // serde_json never writes raw newlines, so the data is one line.
-    format!("event: {name}\ndata: {data}\n\n")
 }
 
 /// Serves `served` (the current site folder, `None` until a build succeeds) on
@@ -500,39 +423,6 @@ fn content_type(path: &Path) -> &'static str {
         "woff2" => "font/woff2",
         "woff" => "font/woff",
         _ => "application/octet-stream",
-    }
-}
-
-/// `html` with the live-reload script before its last `</body>` (or at the end), marked
-/// with the generation of the site it came from.
-pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
-    let tag = format!("<script src=\"{RELOAD_PATH}\" data-folio-generation=\"{generation}\"></script>\n");
-    let lower = html.to_ascii_lowercase();
-    let at = lower.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + tag.len());
-    out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(tag.as_bytes());
-    out.extend_from_slice(&html[at..]);
-    out
-}
-
-/// A server-sent event stream: the greeting, then every event until the browser leaves.
-fn events(mut w: TcpStream, hub: &Hub) {
-    let (rx, hello) = hub.subscribe();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
-                Connection: close\r\n\r\n";
-    if w.write_all(head.as_bytes()).and_then(|_| w.write_all(hello.as_bytes())).and_then(|_| w.flush()).is_err() {
-        return;
-    }
-    loop {
-        let chunk = match rx.recv_timeout(KEEPALIVE) {
-            Ok(ev) => ev,
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if w.write_all(chunk.as_bytes()).and_then(|_| w.flush()).is_err() {
-            return;
-        }
     }
 }
 

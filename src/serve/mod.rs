@@ -11,6 +11,7 @@
 
 mod http;
 mod rebuild;
+mod reload;
 mod search;
 mod watch;
 
@@ -86,7 +87,7 @@ pub fn run(args: &ServeArgs, verbosity: Verbosity) -> i32 {
         }
     };
 
-    let hub = Arc::new(http::Hub::default());
+    let hub = Arc::new(reload::Hub::default());
     let served: Arc<RwLock<Option<PathBuf>>> = Arc::new(RwLock::new(None));
     let mut builder = rebuild::Builder::new(root, tmp.path().to_path_buf(), served.clone(), hub.clone(), verbosity);
     builder.initial();

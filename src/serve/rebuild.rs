@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::http::Hub;
+use super::reload::Hub;
 use super::search;
 use super::watch::Batch;
 use crate::cli::Verbosity;
