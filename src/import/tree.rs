@@ -243,19 +243,30 @@ fn assign_orders(
 /// Inserts into `merged` the items of `seq` it lacks, each after the item that precedes
 /// it in `seq` (or at the front).
 fn merge_into(merged: &mut Vec<String>, seq: &[String]) {
-    let mut pos: HashMap<String, usize> = merged.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect();
-    let mut after: Option<usize> = None;
+    // New items go after the last item of `seq` before them that `merged` has (None:
+    // at the front), in their order; then the sequence is laid out once.
+    let present: HashSet<&str> = merged.iter().map(String::as_str).collect();
+    let mut inserted: HashMap<Option<&str>, Vec<String>> = HashMap::new();
+    let mut new: HashSet<&str> = HashSet::new();
+    let mut anchor: Option<&str> = None;
     for item in seq {
-        match pos.get(item) {
-            Some(&i) => after = Some(i),
-            None => {
-                let at = after.map(|a| a + 1).unwrap_or(0);
-                merged.insert(at, item.clone());
-                pos = merged.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect();
-                after = Some(at);
-            }
+        if present.contains(item.as_str()) {
+            anchor = Some(item.as_str());
+        } else if new.insert(item.as_str()) {
+            inserted.entry(anchor).or_default().push(item.clone());
         }
     }
+    if inserted.is_empty() {
+        return;
+    }
+    let mut out = inserted.remove(&None).unwrap_or_default();
+    for m in merged.iter() {
+        out.push(m.clone());
+        if let Some(after) = inserted.get(&Some(m.as_str())) {
+            out.extend(after.iter().cloned());
+        }
+    }
+    *merged = out;
 }
 
 /// Orders for one version's children: the merged orders where they increase along the
@@ -295,26 +306,25 @@ fn version_orders(children: &[String], base: &HashMap<&str, i64>) -> Vec<i64> {
 
 /// Marks the members of one longest strictly increasing subsequence.
 fn longest_increasing(v: &[i64]) -> Vec<bool> {
-    let n = v.len();
-    let mut len = vec![1usize; n];
-    let mut prev = vec![usize::MAX; n];
-    for i in 0..n {
-        for j in 0..i {
-            if v[j] < v[i] && len[j] + 1 > len[i] {
-                len[i] = len[j] + 1;
-                prev[i] = j;
-            }
+    // Patience sorting: `tails[k]` is the index ending the best run of length k + 1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev = vec![usize::MAX; v.len()];
+    for i in 0..v.len() {
+        let k = tails.partition_point(|&t| v[t] < v[i]);
+        if k > 0 {
+            prev[i] = tails[k - 1];
+        }
+        if k == tails.len() {
+            tails.push(i);
+        } else {
+            tails[k] = i;
         }
     }
-    let mut keep = vec![false; n];
-    if let Some(mut i) = (0..n).max_by_key(|&i| (len[i], std::cmp::Reverse(i))) {
-        loop {
-            keep[i] = true;
-            if prev[i] == usize::MAX {
-                break;
-            }
-            i = prev[i];
-        }
+    let mut keep = vec![false; v.len()];
+    let mut i = tails.last().copied().unwrap_or(usize::MAX);
+    while i != usize::MAX {
+        keep[i] = true;
+        i = prev[i];
     }
     keep
 }
@@ -364,6 +374,16 @@ mod tests {
         assert_eq!(t.sections["group"], vec![Some("Group".to_string())]);
         assert_eq!(t.places["a"][0].as_ref().unwrap().parent.as_deref(), Some("group"));
         assert_eq!(t.toc_problems.len(), 1);
+    }
+
+    #[test]
+    fn merging_and_runs() {
+        let mut merged: Vec<String> = ["a", "c"].iter().map(|s| s.to_string()).collect();
+        let seq: Vec<String> = ["x", "a", "b", "b2", "c", "d"].iter().map(|s| s.to_string()).collect();
+        merge_into(&mut merged, &seq);
+        assert_eq!(merged, ["x", "a", "b", "b2", "c", "d"]);
+        assert_eq!(longest_increasing(&[10, 30, 20, 40]), [true, false, true, true]);
+        assert_eq!(longest_increasing(&[]), Vec::<bool>::new());
     }
 
     #[test]
