@@ -206,6 +206,21 @@ pub fn site(root: &Path, diags: &mut Diagnostics) -> Result<Source, LoadError> {
     Ok(Source { root: root.to_path_buf(), config, versions, articles, assets, theme, unreadable })
 }
 
+/// A source file's text as the loader reads it: UTF-8, without a byte-order mark.
+pub fn source_text(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
+    let mut s = String::from_utf8(bytes)?;
+    if s.starts_with('\u{feff}') {
+        s.drain(..3);
+    }
+    Ok(s)
+}
+
+/// The text of the source file at `path` as [`site`] reads it; `None` when it cannot
+/// be read or is not UTF-8.
+pub fn read_source(path: &Path) -> Option<String> {
+    source_text(fs::read(path).ok()?).ok()
+}
+
 fn read_text(abs: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<String> {
     let bytes = match fs::read(abs) {
         Ok(b) => b,
@@ -214,13 +229,8 @@ fn read_text(abs: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<String> 
             return None;
         }
     };
-    match String::from_utf8(bytes) {
-        Ok(mut s) => {
-            if s.starts_with('\u{feff}') {
-                s.drain(..3);
-            }
-            Some(s)
-        }
+    match source_text(bytes) {
+        Ok(s) => Some(s),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();

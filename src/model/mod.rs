@@ -8,7 +8,6 @@
 //! too ([`assets`], [`Site::asset_in`]). `diff` and the tests use the model directly.
 
 pub mod assets;
-pub mod ids;
 pub mod nav;
 pub mod only;
 
@@ -21,8 +20,8 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostics, Location};
 use crate::load::{ArticleFile, AssetFile, ManualConfig, Source, ThemeFiles};
 
+pub use crate::ids::{is_safe_segment, ArticleId, VersionId};
 pub use assets::{Media, Revised};
-pub use ids::{is_safe_segment, ArticleId, VersionId};
 pub use nav::NavTree;
 
 /// Output folder names folio uses itself at the top of the site.

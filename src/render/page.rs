@@ -121,7 +121,7 @@ pub struct VersionCx<'a> {
     /// Which built versions this build writes (links into others are not checked).
     pub selected: &'a [bool],
     pub nav_script: String,
-    /// Index of the version's articles changed per version: see [`history`].
+    /// Index of the version's articles changed per version: computed by the caller (`crate::diff::history`).
     pub history: &'a BTreeMap<ArticleId, Vec<usize>>,
     assets_from_root: BTreeMap<String, String>,
     /// Each page's title, HTML-escaped once for the thousands of trees that show it.
@@ -172,12 +172,6 @@ impl<'a> MenuTable<'a> {
         out.dedup();
         out
     }
-}
-
-/// For each article, the built versions (indexes) in which it was added or changed,
-/// following renames: see [`crate::diff::history`].
-pub fn history(site: &Site) -> BTreeMap<ArticleId, Vec<usize>> {
-    crate::diff::history(site)
 }
 
 impl<'a> VersionCx<'a> {

@@ -12,9 +12,10 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
+use crate::engine::pages;
+use crate::engine::record::Staged;
 use crate::index::{PreparedDoc, SearchDoc, Vocab};
 use crate::model::VersionId;
-use crate::write::{self, Staged};
 
 /// Work for the search thread.
 pub enum Job {
@@ -105,7 +106,7 @@ fn run(job: Job, vocab: &Mutex<Vocab>) -> Done {
             let prepared: Vec<(usize, u64, PreparedDoc)> = items
                 .into_iter()
                 .map(|(bi, stamp, doc, html)| {
-                    let mut p = write::prepare_search_doc(doc, &html);
+                    let mut p = pages::prepare_search_doc(doc, &html);
                     vocab.intern(&mut p);
                     (bi, stamp, p)
                 })
@@ -117,7 +118,7 @@ fn run(job: Job, vocab: &Mutex<Vocab>) -> Done {
             let refs: Vec<&PreparedDoc> = docs.iter().map(|d| d.as_ref()).collect();
             let result = std::fs::create_dir_all(&stage)
                 .map_err(|e| format!("{}: {e}", stage.display()))
-                .and_then(|_| write::search_into(&stage, &vpath, &refs, &vocab).map_err(|e| e.to_string()));
+                .and_then(|_| pages::search_index(&stage, &vpath, &refs, &vocab).map_err(|e| e.to_string()));
             Done::Built { vid, epoch, stage, result }
         }
     }

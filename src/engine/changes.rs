@@ -14,11 +14,13 @@ use std::collections::{BTreeSet, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{render_to, Out, WriteError, Written};
+use super::record::Written;
+use super::version::render_to;
 use crate::diff::{self, prose, text, Step};
 use crate::model::{ArticleId, Page, Site};
 use crate::render::page::{Target, VersionCx};
 use crate::render::{RenderedBody, Theme};
+use crate::write::{Sink, WriteError};
 
 /// Rows of unchanged text kept in view around each change on a diff page.
 const CONTEXT_ROWS: usize = 2;
@@ -98,7 +100,7 @@ struct DiffPage {
 /// Writes `changes.html` and the diff pages of the version `cx` stands for. Rendered
 /// bodies are not needed: diffs read the model.
 pub(super) fn write(
-    o: &Out,
+    o: &Sink,
     site: &Site,
     theme: &Theme,
     cx: &VersionCx<'_>,
@@ -220,7 +222,7 @@ pub(super) fn write(
 /// Writes a diff page for every article of the version that [`diff::step`] calls
 /// modified; returns their slugs.
 fn write_diff_pages(
-    o: &Out,
+    o: &Sink,
     site: &Site,
     theme: &Theme,
     cx: &VersionCx<'_>,
