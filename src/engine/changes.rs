@@ -14,8 +14,8 @@ use std::collections::{BTreeSet, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::record::render_to;
 use super::record::Written;
-use super::version::render_to;
 use crate::diff::{self, prose, text, Step};
 use crate::model::{ArticleId, Page, Site};
 use crate::render::page::{Target, VersionCx};

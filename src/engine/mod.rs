@@ -13,6 +13,7 @@ mod changes;
 pub mod live;
 pub mod pages;
 pub mod record;
+pub mod search;
 mod site;
 mod version;
 

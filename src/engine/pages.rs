@@ -11,8 +11,9 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::record::render_to;
 use super::record::{staged, Staged, Written};
-use super::version::render_to;
+use super::version::assets_from_root;
 use super::{changes, site, Bodies};
 use crate::diag::Diagnostics;
 use crate::index;
@@ -30,11 +31,6 @@ pub struct Inputs<'a> {
     pub theme: &'a Theme,
     pub bodies: &'a [Option<RenderedBody>],
     pub history: &'a BTreeMap<ArticleId, Vec<usize>>,
-}
-
-/// Theme asset name -> path from the site root, as page contexts take it.
-pub(super) fn assets_from_root(theme: &Theme) -> BTreeMap<String, String> {
-    theme.assets.iter().map(|(k, a)| (k.clone(), format!("assets/{}", a.hashed))).collect()
 }
 
 /// Renders everything a full build renders for the built versions marked in `selected`
@@ -123,32 +119,6 @@ pub fn changes(
     let mut w = Written::default();
     changes::write(&o, site, theme, &cx, bodies, &mut w)?;
     Ok(staged(w, diags))
-}
-
-/// The search document of `site.bodies[bi]` without its sections: the body's file fixes
-/// slug, title and keywords, so one document serves every version that shows the body.
-pub(super) fn search_doc(site: &Site, bi: usize) -> index::SearchDoc {
-    let f = &site.files[site.bodies[bi].file];
-    index::SearchDoc {
-        url: format!("{}.html", f.slug),
-        title: f.front.title.clone().unwrap_or_default(),
-        keywords: f.front.keywords.clone(),
-        sections: Vec::new(),
-    }
-}
-
-/// What the search document of `site.bodies[bi]` is made of, owned so that it can be
-/// prepared on another thread: the document without its sections, and the body's HTML
-/// (`None` when the body has no rendering).
-pub fn search_source(site: &Site, bodies: &[Option<RenderedBody>], bi: usize) -> Option<(index::SearchDoc, String)> {
-    let r = bodies.get(bi)?.as_ref()?;
-    Some((search_doc(site, bi), r.html.clone()))
-}
-
-/// Prepares a search document from what [`search_source`] returned, as a full build does.
-pub fn prepare_search_doc(mut doc: index::SearchDoc, html: &str) -> index::PreparedDoc {
-    doc.sections = index::extract_sections(html);
-    index::prepare(&doc)
 }
 
 /// Writes the search index of version folder `vpath` into `dir` as a full build does,

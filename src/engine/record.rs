@@ -4,7 +4,11 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
+use serde::Serialize;
+
 use crate::diag::{Diagnostics, Location};
+use crate::render::Theme;
+use crate::write::{Sink, WriteError};
 
 /// What one parallel unit wrote: files and the link targets its pages point at.
 #[derive(Default)]
@@ -79,4 +83,24 @@ pub fn staged(w: Written, diags: &mut Diagnostics) -> Option<Staged> {
         return None;
     }
     Some(Staged { files: w.files, targets: w.targets, pages: w.pages })
+}
+
+/// Renders template `tmpl` with `ctx` into `rel`, noting the file in `w`; a template
+/// error goes into `w` too.
+pub fn render_to<S: Serialize>(
+    o: &Sink,
+    theme: &Theme,
+    tmpl: &str,
+    ctx: &S,
+    rel: &str,
+    w: &mut Written,
+) -> Result<(), WriteError> {
+    match theme.render(tmpl, ctx) {
+        Ok(html) => {
+            o.write(rel, html.as_bytes())?;
+            w.files.push(rel.to_string());
+        }
+        Err(e) => w.errors.push(e),
+    }
+    Ok(())
 }

@@ -8,8 +8,9 @@ use std::sync::atomic::AtomicU64;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::pages::{assets_from_root, prepare_search_doc, search_doc};
 use super::record::Written;
+use super::search::{prepare_search_doc, search_doc};
+use super::version::assets_from_root;
 use super::version::Shared;
 use super::{Bodies, Progress};
 use crate::index;

@@ -5,10 +5,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use super::changes;
-use super::record::Written;
+use super::record::{render_to, Written};
 use super::Progress;
 use crate::diag::Location;
 use crate::index;
@@ -202,20 +201,7 @@ impl Shared<'_> {
     }
 }
 
-pub(super) fn render_to<S: Serialize>(
-    o: &Sink,
-    theme: &Theme,
-    tmpl: &str,
-    ctx: &S,
-    rel: &str,
-    w: &mut Written,
-) -> Result<(), WriteError> {
-    match theme.render(tmpl, ctx) {
-        Ok(html) => {
-            o.write(rel, html.as_bytes())?;
-            w.files.push(rel.to_string());
-        }
-        Err(e) => w.errors.push(e),
-    }
-    Ok(())
+/// Theme asset name -> path from the site root, as page contexts take it.
+pub(super) fn assets_from_root(theme: &Theme) -> BTreeMap<String, String> {
+    theme.assets.iter().map(|(k, a)| (k.clone(), format!("assets/{}", a.hashed))).collect()
 }

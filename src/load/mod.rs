@@ -314,7 +314,7 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
     match serde_yaml::from_str::<ManualConfig>(&text) {
         Ok(mut c) => {
             // A name, never a path: `../x` would publish another folder's files.
-            if !crate::model::is_safe_segment(&c.theme) {
+            if !crate::ids::is_safe_segment(&c.theme) {
                 diags.error(
                     Location::file(rel),
                     format!(

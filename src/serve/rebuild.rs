@@ -27,9 +27,8 @@ use super::watch::Batch;
 use super::Reporter;
 use crate::diag::{plural, Diagnostics, Location};
 use crate::engine::live::{Live, Pending, Timings};
-use crate::engine::pages;
 use crate::engine::record::{targets_reached, Staged};
-use crate::engine::{self};
+use crate::engine::{self, pages};
 use crate::index::PreparedDoc;
 use crate::model::VersionId;
 use crate::write::{move_into, WriteError};
@@ -510,7 +509,7 @@ impl Builder {
                 .into_iter()
                 .take(PREPARE_SLICE)
                 .filter_map(|bi| {
-                    let (doc, html) = pages::search_source(&cur.manual.site, &cur.manual.bodies, bi)?;
+                    let (doc, html) = engine::search::search_source(&cur.manual.site, &cur.manual.bodies, bi)?;
                     Some((bi, cur.stamps[bi], doc, html))
                 })
                 .collect();

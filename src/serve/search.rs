@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
-use crate::engine::pages;
 use crate::engine::record::Staged;
+use crate::engine::{self, pages};
 use crate::index::{PreparedDoc, SearchDoc, Vocab};
 use crate::model::VersionId;
 
@@ -106,7 +106,7 @@ fn run(job: Job, vocab: &Mutex<Vocab>) -> Done {
             let prepared: Vec<(usize, u64, PreparedDoc)> = items
                 .into_iter()
                 .map(|(bi, stamp, doc, html)| {
-                    let mut p = pages::prepare_search_doc(doc, &html);
+                    let mut p = engine::search::prepare_search_doc(doc, &html);
                     vocab.intern(&mut p);
                     (bi, stamp, p)
                 })
