@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod diag;
 pub mod diff;
 pub mod engine;
+pub mod error;
 pub mod ids;
 pub mod import;
 pub mod index;

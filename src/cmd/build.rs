@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::{peak_rss_kb, print_diagnostics, PageProgress, Verbosity, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::diag::Diagnostics;
-use crate::engine::{self, UsageError};
+use crate::engine;
 use crate::write;
 
 /// Options of `folio build`.
@@ -24,7 +24,8 @@ pub fn build(opts: &BuildOptions) -> i32 {
     let mut timings = Vec::new();
     let mut manual = match engine::prepare(&opts.root, &opts.versions, &mut diags, &mut timings) {
         Ok(p) => p,
-        Err(UsageError(msg)) => {
+        Err(e) => {
+            let msg = e.to_string();
             print_diagnostics(&diags);
             eprintln!("error: {msg}");
             return EXIT_USAGE;
@@ -107,7 +108,8 @@ pub fn check(root: &Path, verbosity: Verbosity) -> i32 {
     let mut diags = Diagnostics::new();
     let mut timings = Vec::new();
     match engine::prepare(root, &[], &mut diags, &mut timings) {
-        Err(UsageError(msg)) => {
+        Err(e) => {
+            let msg = e.to_string();
             print_diagnostics(&diags);
             eprintln!("error: {msg}");
             EXIT_USAGE

@@ -22,9 +22,10 @@ use std::time::Instant;
 
 use crate::diag::Diagnostics;
 use crate::diff::history;
+use crate::error::Error;
 use crate::model::{Site, VersionId};
 use crate::render::{self, RenderedBody, Theme};
-use crate::write::{Replace, Sink, WriteError};
+use crate::write::{Replace, Sink};
 use crate::{load, model};
 
 /// Figures about one build.
@@ -68,10 +69,6 @@ pub struct Manual {
     pub selected: Vec<bool>,
 }
 
-/// A problem with the command's input that stops everything (exit status 2).
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
 /// Loads the manual and renders every body the selected versions need (all versions
 /// when `versions` is empty). `Err` is a usage or IO error that stops everything;
 /// content problems are in `diags`. Each stage's time goes into `timings`.
@@ -80,9 +77,9 @@ pub fn prepare(
     versions: &[String],
     diags: &mut Diagnostics,
     timings: &mut Vec<(&'static str, f64)>,
-) -> Result<Manual, UsageError> {
+) -> Result<Manual, Error> {
     let t = Instant::now();
-    let source = load::site(root, diags).map_err(|e| UsageError(format!("cannot read the manual: {e}")))?;
+    let source = load::site(root, diags).map_err(|e| Error::Usage(format!("cannot read the manual: {e}")))?;
     timings.push(("load", t.elapsed().as_secs_f64()));
     let t = Instant::now();
     // Only the chosen versions' nav trees are made (every version is still checked).
@@ -95,7 +92,7 @@ pub fn prepare(
             Some(i) => selected[i] = true,
             None => {
                 let known: Vec<String> = site.views.iter().map(|v| v.version.id.to_string()).collect();
-                return Err(UsageError(format!(
+                return Err(Error::Usage(format!(
                     "unknown version '{name}' (built versions: {})",
                     if known.is_empty() { "none".to_string() } else { known.join(", ") }
                 )));
@@ -126,7 +123,7 @@ pub fn build(
     release: bool,
     progress: Option<Progress<'_>>,
     diags: &mut Diagnostics,
-) -> Result<Option<Stats>, WriteError> {
+) -> Result<Option<Stats>, Error> {
     let replace = Replace::begin(&manual.site.root, out)?;
     let hist = history(&manual.site);
     let bodies = if release { Bodies::Released(&mut manual.bodies) } else { Bodies::Kept(&manual.bodies) };
@@ -141,7 +138,7 @@ pub fn build(
 /// Renders every page [`build`] would write and checks them as it does (templates, the
 /// links the chrome makes), writing nothing: `folio check`. Problems go into `diags`;
 /// `out` names the output folder in them.
-pub fn check(out: &Path, manual: &Manual, diags: &mut Diagnostics) -> Result<bool, WriteError> {
+pub fn check(out: &Path, manual: &Manual, diags: &mut Diagnostics) -> Result<bool, Error> {
     let hist = history(&manual.site);
     let bodies = Bodies::Kept(&manual.bodies);
     let written = site::all(&Sink::dry(), &manual.site, &manual.theme, &hist, bodies, &manual.selected, None)?;

@@ -16,11 +16,12 @@ use super::record::{staged, Staged, Written};
 use super::version::assets_from_root;
 use super::{changes, site, Bodies};
 use crate::diag::Diagnostics;
+use crate::error::Error;
 use crate::index;
 use crate::model::{ArticleId, Site};
 use crate::render::page::VersionCx;
 use crate::render::{RenderedBody, Theme};
-use crate::write::{io_err, Sink, WriteError};
+use crate::write::Sink;
 
 /// What every page is made from: the model, the theme, the rendered bodies (aligned
 /// with `site.bodies`) and each article's "Changed in" versions
@@ -42,7 +43,7 @@ pub fn versions(
     inputs: Inputs<'_>,
     selected: &[bool],
     diags: &mut Diagnostics,
-) -> Result<Option<Staged>, WriteError> {
+) -> Result<Option<Staged>, Error> {
     let Inputs { site, theme, bodies, history } = inputs;
     let w = site::all(&Sink::folder(dir), site, theme, history, Bodies::Kept(bodies), selected, None)?;
     Ok(staged(w, diags))
@@ -60,7 +61,7 @@ pub fn articles(
     nav_scripts: &[String],
     pages: &[(usize, ArticleId)],
     diags: &mut Diagnostics,
-) -> Result<Option<Staged>, WriteError> {
+) -> Result<Option<Staged>, Error> {
     let Inputs { site, theme, bodies, history } = inputs;
     let o = Sink::folder(dir);
     let all = vec![true; site.views.len()];
@@ -111,7 +112,7 @@ pub fn changes(
     nav_script: &str,
     vi: usize,
     diags: &mut Diagnostics,
-) -> Result<Option<Staged>, WriteError> {
+) -> Result<Option<Staged>, Error> {
     let Inputs { site, theme, bodies, history } = inputs;
     let o = Sink::folder(dir);
     let all = vec![true; site.views.len()];
@@ -129,7 +130,7 @@ pub fn search_index(
     vpath: &str,
     docs: &[&index::PreparedDoc],
     vocab: &index::Vocab,
-) -> Result<Staged, WriteError> {
+) -> Result<Staged, Error> {
     let o = Sink::folder(dir);
     let mut staged = Staged::default();
     for (rel, bytes) in index::build_prepared(docs, vocab).into_files() {
@@ -148,7 +149,7 @@ pub fn search_index(
 
 /// Copies the media files `rels` (paths under `articles/`) into `dir` as a full build
 /// writes them; a file whose bytes are written as an earlier revision's is skipped.
-pub fn media(dir: &Path, site: &Site, rels: &[&str]) -> Result<Staged, WriteError> {
+pub fn media(dir: &Path, site: &Site, rels: &[&str]) -> Result<Staged, Error> {
     let o = Sink::folder(dir);
     let mut staged = Staged::default();
     for rel in rels {
@@ -157,7 +158,7 @@ pub fn media(dir: &Path, site: &Site, rels: &[&str]) -> Result<Staged, WriteErro
             continue;
         }
         let asset = &site.assets[fi];
-        let bytes = std::fs::read(&asset.abs).map_err(|e| io_err(&asset.abs, e))?;
+        let bytes = std::fs::read(&asset.abs).map_err(|e| Error::io(&asset.abs, e))?;
         o.write(&format!("media/{rel}"), &bytes)?;
         staged.files.push(format!("media/{rel}"));
     }

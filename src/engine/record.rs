@@ -7,8 +7,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::diag::{Diagnostics, Location};
+use crate::error::Error;
 use crate::render::Theme;
-use crate::write::{Sink, WriteError};
+use crate::write::Sink;
 
 /// What one parallel unit wrote: files and the link targets its pages point at.
 #[derive(Default)]
@@ -94,7 +95,7 @@ pub fn render_to<S: Serialize>(
     ctx: &S,
     rel: &str,
     w: &mut Written,
-) -> Result<(), WriteError> {
+) -> Result<(), Error> {
     match theme.render(tmpl, ctx) {
         Ok(html) => {
             o.write(rel, html.as_bytes())?;

@@ -13,11 +13,12 @@ use super::search::{prepare_search_doc, search_doc};
 use super::version::assets_from_root;
 use super::version::Shared;
 use super::{Bodies, Progress};
+use crate::error::Error;
 use crate::index;
 use crate::model::{ArticleId, Site};
 use crate::render::page::MenuTable;
 use crate::render::Theme;
-use crate::write::{io_err, Sink, WriteError};
+use crate::write::Sink;
 
 #[derive(Serialize)]
 struct VersionJson<'a> {
@@ -42,7 +43,7 @@ pub(super) fn all(
     mut bodies: Bodies<'_>,
     selected: &[bool],
     progress: Option<Progress<'_>>,
-) -> Result<Written, WriteError> {
+) -> Result<Written, Error> {
     let mut w = Written::default();
     let chosen: Vec<usize> = (0..site.views.len()).filter(|&i| selected[i]).collect();
     let Some(&newest) = chosen.last() else { return Ok(w) };
@@ -57,7 +58,7 @@ pub(super) fn all(
             // A revision with the bytes of an earlier one: its pages use that file.
             continue;
         }
-        let bytes = fs::read(&a.abs).map_err(|e| io_err(&a.abs, e))?;
+        let bytes = fs::read(&a.abs).map_err(|e| Error::io(&a.abs, e))?;
         o.write(&format!("media/{}", a.rel), &bytes)?;
         w.files.push(format!("media/{}", a.rel));
     }
@@ -142,7 +143,7 @@ pub(super) fn all(
     let window = 2 * rayon::current_num_threads().max(1);
     let mut prepared: Vec<Option<index::PreparedDoc>> = (0..n_bodies).map(|_| None).collect();
     let mut vocab = index::Vocab::default();
-    let mut parts: Vec<Result<Written, WriteError>> = Vec::with_capacity(chosen.len());
+    let mut parts: Vec<Result<Written, Error>> = Vec::with_capacity(chosen.len());
     for start in (0..chosen.len()).step_by(window) {
         let span = start..(start + window).min(chosen.len());
         let mut fresh: Vec<usize> =

@@ -10,12 +10,13 @@ use super::changes;
 use super::record::{render_to, Written};
 use super::Progress;
 use crate::diag::Location;
+use crate::error::Error;
 use crate::index;
 use crate::model::{ArticleId, Site};
 use crate::render::page::{MenuTable, Target, VersionCx};
 use crate::render::templates::hashed_name;
 use crate::render::{RenderedBody, Theme};
-use crate::write::{Sink, WriteError};
+use crate::write::Sink;
 
 /// What every version's writer shares.
 pub(super) struct Shared<'a> {
@@ -45,7 +46,7 @@ impl Shared<'_> {
         vi: usize,
         docs: &[(usize, &index::PreparedDoc)],
         vocab: &index::Vocab,
-    ) -> Result<Written, WriteError> {
+    ) -> Result<Written, Error> {
         let (o, site, theme, bodies) = (self.o, self.site, self.theme, self.bodies);
         let mut w = Written::default();
         let view = &site.views[vi];
@@ -92,7 +93,7 @@ impl Shared<'_> {
                         Ok(html) => {
                             let rel = format!("{vpath}/{id}.html");
                             if let Err(e) = o.write(&rel, html.as_bytes()) {
-                                part.errors.push((Location::file(&rel), e.0));
+                                part.errors.push((Location::file(&rel), e.to_string()));
                             }
                             part.files.push(rel);
                             part.targets.extend(targets);
@@ -126,7 +127,7 @@ impl Shared<'_> {
         cx: &VersionCx,
         docs: &[(usize, &index::PreparedDoc)],
         vocab: &index::Vocab,
-    ) -> Result<Written, WriteError> {
+    ) -> Result<Written, Error> {
         let view = cx.view();
         let vpath = &view.version.path;
         let (o, site, theme, bodies) = (self.o, self.site, self.theme, self.bodies);

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostics, Location};
+use crate::error::Error;
 
 pub use front::{split_front_matter, FrontMatter};
 
@@ -161,22 +162,6 @@ pub struct Source {
     pub unreadable: std::collections::BTreeSet<String>,
 }
 
-/// An error that stops loading altogether.
-#[derive(Debug)]
-pub struct LoadError(pub String);
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for LoadError {}
-
-fn io_err(path: &Path, e: io::Error) -> LoadError {
-    LoadError(format!("{}: {e}", path.display()))
-}
-
 /// Writes `files` (path under the manual's root, text) into a new temporary folder and
 /// loads it, asserting that loading reported no errors: the small manuals of unit tests.
 #[cfg(test)]
@@ -194,10 +179,10 @@ pub(crate) fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Source) 
 }
 
 /// Reads the whole source tree under `root`.
-pub fn site(root: &Path, diags: &mut Diagnostics) -> Result<Source, LoadError> {
-    let meta = fs::metadata(root).map_err(|e| io_err(root, e))?;
+pub fn site(root: &Path, diags: &mut Diagnostics) -> Result<Source, Error> {
+    let meta = fs::metadata(root).map_err(|e| Error::io(root, e))?;
     if !meta.is_dir() {
-        return Err(LoadError(format!("{}: not a directory", root.display())));
+        return Err(Error::Usage(format!("{}: not a directory", root.display())));
     }
     let config = load_config(root, diags);
     let versions = load_versions(root, diags)?;
@@ -383,7 +368,7 @@ fn rel_path(root: &Path, abs: &Path) -> PathBuf {
     PathBuf::from(rel.to_string_lossy().replace('\\', "/"))
 }
 
-fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile>, LoadError> {
+fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile>, Error> {
     let dir = root.join("versions");
     let mut out = Vec::new();
     if !dir.is_dir() {
@@ -394,7 +379,7 @@ fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile
         return Ok(out);
     }
     for entry in WalkDir::new(&dir).max_depth(1).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
-        let entry = entry.map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
+        let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -453,7 +438,7 @@ fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile
 /// files that could not be loaded.
 type Articles = (Vec<ArticleFile>, Vec<AssetFile>, std::collections::BTreeSet<String>);
 
-fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<Articles, LoadError> {
+fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<Articles, Error> {
     let dir = root.join("articles");
     let mut articles = Vec::new();
     let mut assets = Vec::new();
@@ -464,7 +449,7 @@ fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<Articles, LoadE
     }
     let mut markdown: Vec<(PathBuf, PathBuf)> = Vec::new();
     for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
-        let entry = entry.map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
+        let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -555,7 +540,7 @@ fn digest_revisions(root: &Path, assets: &mut [AssetFile], diags: &mut Diagnosti
     }
 }
 
-fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<ThemeFiles, LoadError> {
+fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<ThemeFiles, Error> {
     let mut files = ThemeFiles::default();
     let dir = root.join("themes").join(theme);
     if !dir.is_dir() {
@@ -570,7 +555,7 @@ fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<Theme
     let tdir = dir.join("templates");
     if tdir.is_dir() {
         for entry in WalkDir::new(&tdir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
-            let entry = entry.map_err(|e| LoadError(format!("{}: {e}", tdir.display())))?;
+            let entry = entry.map_err(|e| Error::io(&tdir, e.into()))?;
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -584,12 +569,12 @@ fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<Theme
     let sdir = dir.join("static");
     if sdir.is_dir() {
         for entry in WalkDir::new(&sdir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
-            let entry = entry.map_err(|e| LoadError(format!("{}: {e}", sdir.display())))?;
+            let entry = entry.map_err(|e| Error::io(&sdir, e.into()))?;
             if !entry.file_type().is_file() {
                 continue;
             }
             let name = rel_path(&sdir, entry.path()).to_string_lossy().into_owned();
-            let bytes = fs::read(entry.path()).map_err(|e| io_err(entry.path(), e))?;
+            let bytes = fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             files.statics.insert(name, bytes);
         }
     }

@@ -19,22 +19,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// A failure that stops the build (IO), as opposed to content problems.
-#[derive(Debug)]
-pub struct WriteError(pub String);
-
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for WriteError {}
-
-/// The error of an IO failure at `path`.
-pub fn io_err(path: &Path, e: io::Error) -> WriteError {
-    WriteError(format!("{}: {e}", path.display()))
-}
+use crate::error::Error;
 
 /// Writes files under one folder and counts the bytes.
 pub struct Sink {
@@ -73,12 +58,12 @@ impl Sink {
     }
 
     /// Makes the folder `path` goes in, once per folder.
-    fn make_parent(&self, path: &Path) -> Result<(), WriteError> {
+    fn make_parent(&self, path: &Path) -> Result<(), Error> {
         let Some(parent) = path.parent() else { return Ok(()) };
         if self.dirs.lock().map(|d| d.contains(parent)).unwrap_or(false) {
             return Ok(());
         }
-        fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         if let Ok(mut d) = self.dirs.lock() {
             d.insert(parent.to_path_buf());
         }
@@ -93,7 +78,7 @@ impl Sink {
     /// and an unchanged file keeps its modification time, so deployment tools that
     /// compare times and sizes (rsync) copy only what changed. The old site itself is not
     /// modified; it is deleted after the swap, which leaves the new links in place.
-    pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), WriteError> {
+    pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), Error> {
         debug_assert!(!rel.split('/').any(|s| s == ".." || s.is_empty()), "unsafe output path {rel}");
         self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         if self.dry {
@@ -107,12 +92,12 @@ impl Sink {
                 return Ok(());
             }
         }
-        fs::write(&path, data).map_err(|e| io_err(&path, e))
+        fs::write(&path, data).map_err(|e| Error::io(&path, e))
     }
 
     /// Makes `rel` a copy of the already written `existing`: a hard link where the
     /// file system allows (no bytes written), else a copy.
-    pub fn link(&self, existing: &str, rel: &str) -> Result<(), WriteError> {
+    pub fn link(&self, existing: &str, rel: &str) -> Result<(), Error> {
         if self.dry {
             return Ok(());
         }
@@ -120,7 +105,7 @@ impl Sink {
         let to = self.root.join(rel);
         self.make_parent(&to)?;
         if fs::hard_link(&from, &to).is_err() {
-            let n = fs::copy(&from, &to).map_err(|e| io_err(&to, e))?;
+            let n = fs::copy(&from, &to).map_err(|e| Error::io(&to, e))?;
             self.bytes.fetch_add(n, Ordering::Relaxed);
         }
         Ok(())
@@ -148,7 +133,7 @@ fn same_bytes(path: &Path, data: &[u8]) -> bool {
 /// Checks that `out` may be replaced: not the source tree or a folder holding it, and
 /// either absent, empty, or a site folio wrote that holds nothing else (see [`owned`]).
 /// A symbolic link is checked as the folder it names, which is where the build writes.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Error> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
         // Canonicalize the longest existing ancestor so symlinks and `..` resolve.
@@ -173,26 +158,26 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
     let root_abs = abs(root);
     let out_abs = abs(&resolved);
     if root_abs.starts_with(&out_abs) {
-        return Err(WriteError(format!(
+        return Err(Error::Usage(format!(
             "refusing to write the site to {}: it contains the manual's source",
             out.display()
         )));
     }
     for sub in ["articles", "versions", "themes"] {
         if out_abs.starts_with(root_abs.join(sub)) {
-            return Err(WriteError(format!("refusing to write the site inside the source folder {sub}/")));
+            return Err(Error::Usage(format!("refusing to write the site inside the source folder {sub}/")));
         }
     }
     if out_abs.is_dir() {
-        let mut entries = fs::read_dir(&out_abs).map_err(|e| io_err(out, e))?;
+        let mut entries = fs::read_dir(&out_abs).map_err(|e| Error::io(out, e))?;
         let empty = entries.next().is_none();
         if !empty {
             if let Some(reason) = owned::refuse_reason(&out_abs) {
-                return Err(WriteError(reason.replace(&out_abs.display().to_string(), &out.display().to_string())));
+                return Err(Error::Usage(reason.replace(&out_abs.display().to_string(), &out.display().to_string())));
             }
         }
     } else if out_abs.exists() {
-        return Err(WriteError(format!("{} exists and is not a folder", out.display())));
+        return Err(Error::Usage(format!("{} exists and is not a folder", out.display())));
     }
     Ok(())
 }
@@ -220,7 +205,7 @@ pub struct Replace {
 impl Replace {
     /// Checks that `out` may be replaced (see [`check_output_dir`]; `root` is the source
     /// tree) and opens the staging folder beside it.
-    pub fn begin(root: &Path, out: &Path) -> Result<Replace, WriteError> {
+    pub fn begin(root: &Path, out: &Path) -> Result<Replace, Error> {
         check_output_dir(root, out)?;
         // A link to an earlier site: that site is replaced, the link stays.
         let out = owned::resolve_out(out)?;
@@ -228,12 +213,12 @@ impl Replace {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
+        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         owned::remove_leftovers(&parent);
         let tmp = tempfile::Builder::new()
             .prefix(owned::STAGING_PREFIX)
             .tempdir_in(&parent)
-            .map_err(|e| io_err(&parent, e))?;
+            .map_err(|e| Error::io(&parent, e))?;
         owned::register_staging(tmp.path());
         let staging = Staging(tmp.path().to_path_buf());
         owned::mark_staging(tmp.path())?;
@@ -250,12 +235,12 @@ impl Replace {
 
     /// Writes the manifest of `files` (every file written, site-relative) and puts the
     /// new site in the output's place; returns the bytes written.
-    pub fn finish(self, files: &[String]) -> Result<u64, WriteError> {
+    pub fn finish(self, files: &[String]) -> Result<u64, Error> {
         let Replace { out, parent, tmp, sink, _staging } = self;
         // The staging mark makes way for the finished manifest (linked from the earlier
         // site when unchanged, like every other file).
         let mark = tmp.path().join(owned::MANIFEST);
-        fs::remove_file(&mark).map_err(|e| io_err(&mark, e))?;
+        fs::remove_file(&mark).map_err(|e| Error::io(&mark, e))?;
         sink.write(owned::MANIFEST, owned::manifest_text(files).as_bytes())?;
         let bytes = sink.bytes();
 
@@ -263,27 +248,27 @@ impl Replace {
         // waits for the swap; what it leaves of the old site the next build removes.
         let staged = tmp.path().to_path_buf();
         let out = &out;
-        let old = owned::finish_staging(&staged, || -> Result<Option<PathBuf>, WriteError> {
+        let old = owned::finish_staging(&staged, || -> Result<Option<PathBuf>, Error> {
             let tmp_path = tmp.keep();
             if out.exists() {
                 let old = parent.join(format!("{}{}", owned::OLD_PREFIX, std::process::id()));
-                fs::rename(out, &old).map_err(|e| io_err(out, e))?;
+                fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
                 if let Err(e) = fs::rename(&tmp_path, out) {
                     let _ = fs::rename(&old, out);
                     let _ = fs::remove_dir_all(&tmp_path);
-                    return Err(io_err(out, e));
+                    return Err(Error::io(out, e));
                 }
                 Ok(Some(old))
             } else {
                 fs::rename(&tmp_path, out).map_err(|e| {
                     let _ = fs::remove_dir_all(&tmp_path);
-                    io_err(out, e)
+                    Error::io(out, e)
                 })?;
                 Ok(None)
             }
         })?;
         if let Some(old) = old {
-            remove_tree(&old).map_err(|e| io_err(&old, e))?;
+            remove_tree(&old).map_err(|e| Error::io(&old, e))?;
         }
         Ok(bytes)
     }

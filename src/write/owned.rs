@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::WriteError;
+use super::Error;
 
 /// The manifest's file name, at the top of every site folio writes.
 pub const MANIFEST: &str = ".folio-site";
@@ -75,19 +75,18 @@ pub fn manifest_text(files: &[String]) -> String {
 }
 
 /// Marks `dir` (a fresh staging folder) as being written by this process.
-pub fn mark_staging(dir: &Path) -> Result<(), WriteError> {
+pub fn mark_staging(dir: &Path) -> Result<(), Error> {
     let path = dir.join(MANIFEST);
-    fs::write(&path, format!("{HEADER}\n{BUILDING}{}\n", std::process::id()))
-        .map_err(|e| WriteError(format!("{}: {e}", path.display())))
+    fs::write(&path, format!("{HEADER}\n{BUILDING}{}\n", std::process::id())).map_err(|e| Error::io(&path, e))
 }
 
 /// `out` as the build will use it: a symbolic link is followed to the folder it names,
 /// so the site is built into that folder and the link is left as it is.
-pub fn resolve_out(out: &Path) -> Result<PathBuf, WriteError> {
+pub fn resolve_out(out: &Path) -> Result<PathBuf, Error> {
     match fs::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(out) {
             Ok(target) => Ok(target),
-            Err(e) => Err(WriteError(format!(
+            Err(e) => Err(Error::Usage(format!(
                 "refusing to write the site to {}: it is a symbolic link whose target cannot be read ({e})",
                 out.display()
             ))),

@@ -25,12 +25,13 @@ use crate::diag::{plural, Diagnostics, Location};
 use crate::engine::live::{Live, Pending, Timings};
 use crate::engine::record::{targets_reached, Staged};
 use crate::engine::{self, pages};
+use crate::error::Error;
 use crate::model::VersionId;
 use crate::serve::reload::Hub;
 use crate::serve::search;
 use crate::serve::watch::Batch;
 use crate::serve::Reporter;
-use crate::write::{move_into, WriteError};
+use crate::write::move_into;
 
 mod deferred;
 
@@ -306,7 +307,7 @@ impl Builder {
         cur: &Live,
         stage: &Path,
         diags: &mut Diagnostics,
-    ) -> Result<Option<(Staged, BTreeSet<String>)>, WriteError> {
+    ) -> Result<Option<(Staged, BTreeSet<String>)>, Error> {
         let site = &cur.manual.site;
         let whole_mask: Vec<bool> = site.views.iter().map(|v| self.pending.versions.contains(&v.version.id)).collect();
         let whole: BTreeSet<String> =
