@@ -2,12 +2,12 @@
 //! prepared for the index of every version that shows the body.
 
 use crate::index;
-use crate::model::Site;
+use crate::model::{BodyId, Site};
 use crate::render::RenderedBody;
 
 /// The search document of `site.bodies[bi]` without its sections: the body's file fixes
 /// slug, title and keywords, so one document serves every version that shows the body.
-pub(super) fn search_doc(site: &Site, bi: usize) -> index::SearchDoc {
+pub(super) fn search_doc(site: &Site, bi: BodyId) -> index::SearchDoc {
     let f = &site.files[site.bodies[bi].file];
     index::SearchDoc {
         url: format!("{}.html", f.slug),
@@ -20,8 +20,8 @@ pub(super) fn search_doc(site: &Site, bi: usize) -> index::SearchDoc {
 /// What the search document of `site.bodies[bi]` is made of, owned so that it can be
 /// prepared on another thread: the document without its sections, and the body's HTML
 /// (`None` when the body has no rendering).
-pub fn search_source(site: &Site, bodies: &[Option<RenderedBody>], bi: usize) -> Option<(index::SearchDoc, String)> {
-    let r = bodies.get(bi)?.as_ref()?;
+pub fn search_source(site: &Site, bodies: &[Option<RenderedBody>], bi: BodyId) -> Option<(index::SearchDoc, String)> {
+    let r = bodies.get(bi.index())?.as_ref()?;
     Some((search_doc(site, bi), r.html.clone()))
 }
 

@@ -15,7 +15,7 @@ use super::version::Shared;
 use super::{Bodies, Progress};
 use crate::error::Error;
 use crate::index;
-use crate::model::{ArticleId, Site};
+use crate::model::{ArticleId, BodyId, Site};
 use crate::render::page::MenuTable;
 use crate::render::Theme;
 use crate::write::Sink;
@@ -103,7 +103,7 @@ pub(super) fn all(
     // Each version's search documents in reading order (one per distinct body: its file
     // fixes slug, title and keywords), and where each distinct fragment is written
     // first; every other version hard-links that file.
-    let doc_bodies: Vec<Vec<usize>> = chosen
+    let doc_bodies: Vec<Vec<BodyId>> = chosen
         .iter()
         .map(|&vi| {
             let view = &site.views[vi];
@@ -146,12 +146,12 @@ pub(super) fn all(
     let mut parts: Vec<Result<Written, Error>> = Vec::with_capacity(chosen.len());
     for start in (0..chosen.len()).step_by(window) {
         let span = start..(start + window).min(chosen.len());
-        let mut fresh: Vec<usize> =
+        let mut fresh: Vec<BodyId> =
             doc_bodies[span.clone()].iter().flatten().copied().filter(|&b| prepared[b].is_none()).collect();
         fresh.sort_unstable();
         fresh.dedup();
         // Written once, the fragment text is not needed again: drop it at once.
-        let made: Vec<(usize, index::PreparedDoc)> = fresh
+        let made: Vec<(BodyId, index::PreparedDoc)> = fresh
             .par_iter()
             .filter_map(|&b| {
                 let body = bodies.get()[b].as_ref()?;
@@ -165,7 +165,7 @@ pub(super) fn all(
             prepared[b] = Some(p);
         }
         vocab.seal();
-        let docs: Vec<Vec<(usize, &index::PreparedDoc)>> = doc_bodies[span.clone()]
+        let docs: Vec<Vec<(BodyId, &index::PreparedDoc)>> = doc_bodies[span.clone()]
             .iter()
             .map(|list| list.iter().filter_map(|&b| prepared[b].as_ref().map(|p| (b, p))).collect())
             .collect();

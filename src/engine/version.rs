@@ -12,7 +12,7 @@ use super::Progress;
 use crate::diag::Location;
 use crate::error::Error;
 use crate::index;
-use crate::model::{ArticleId, Site};
+use crate::model::{ArticleId, BodyId, Site};
 use crate::render::page::{MenuTable, Target, VersionCx};
 use crate::render::templates::hashed_name;
 use crate::render::{RenderedBody, Theme};
@@ -44,7 +44,7 @@ impl Shared<'_> {
     pub(super) fn version(
         &self,
         vi: usize,
-        docs: &[(usize, &index::PreparedDoc)],
+        docs: &[(BodyId, &index::PreparedDoc)],
         vocab: &index::Vocab,
     ) -> Result<Written, Error> {
         let (o, site, theme, bodies) = (self.o, self.site, self.theme, self.bodies);
@@ -125,7 +125,7 @@ impl Shared<'_> {
     fn version_rest(
         &self,
         cx: &VersionCx,
-        docs: &[(usize, &index::PreparedDoc)],
+        docs: &[(BodyId, &index::PreparedDoc)],
         vocab: &index::Vocab,
     ) -> Result<Written, Error> {
         let view = cx.view();

@@ -198,7 +198,7 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
                 .zip(&numbers)
                 .filter_map(|((a, r), n)| {
                     let (fi, lb) = r.pages[vi]?;
-                    Some((a.id.clone(), page_of(a, fi, &files[fi], n[lb], &articles)))
+                    Some((a.id.clone(), page_of(a, fi, &files[fi], BodyId(n[lb]), &articles)))
                 })
                 .collect();
             VersionView { version: (*v).clone(), pages, nav: NavTree::default(), home: None }
@@ -358,7 +358,7 @@ pub(crate) fn resolve_body(
 
 /// Article `a`'s page from file `fi`; the parent's id is shared with `articles` when
 /// the parent exists (a missing parent is reported by the nav tree).
-fn page_of(a: &Article, fi: usize, f: &ArticleFile, body: usize, articles: &BTreeMap<ArticleId, Article>) -> Page {
+fn page_of(a: &Article, fi: usize, f: &ArticleFile, body: BodyId, articles: &BTreeMap<ArticleId, Article>) -> Page {
     let parent = f.front.parent.as_deref().map(|p| match articles.get_key_value(p) {
         Some((id, _)) => id.clone(),
         None => ArticleId::new(p),

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use crate::load::{ArticleFile, AssetFile, ManualConfig, ThemeFiles};
 
-pub use crate::ids::{is_safe_segment, ArticleId, VersionId};
+pub use crate::ids::{is_safe_segment, ArticleId, BodyId, VersionId};
 pub use assets::{Media, Revised};
 pub(crate) use build::resolve_body;
 pub use build::{build, build_for};
@@ -118,7 +118,7 @@ pub struct Page {
     pub order: Option<i64>,
     pub keywords: Vec<String>,
     /// Index into [`Site::bodies`].
-    pub body: usize,
+    pub body: BodyId,
 }
 
 /// What one built version contains.

@@ -15,13 +15,13 @@ use std::sync::{Arc, Mutex};
 use crate::engine::record::Staged;
 use crate::engine::{self, pages};
 use crate::index::{PreparedDoc, SearchDoc, Vocab};
-use crate::model::VersionId;
+use crate::model::{BodyId, VersionId};
 
 /// Work for the search thread.
 pub enum Job {
     /// Prepare documents: (body index, stamp of that body, document without sections,
     /// body HTML).
-    Prepare(Vec<(usize, u64, SearchDoc, String)>),
+    Prepare(Vec<(BodyId, u64, SearchDoc, String)>),
     /// Write the index of one version into `stage`, from its documents in reading order.
     Build { vid: VersionId, epoch: u64, vpath: String, stage: PathBuf, docs: Vec<Arc<PreparedDoc>> },
 }
@@ -29,7 +29,7 @@ pub enum Job {
 /// What a [`Job`] produced.
 pub enum Done {
     /// (body index, stamp it was made for, document).
-    Prepared(Vec<(usize, u64, PreparedDoc)>),
+    Prepared(Vec<(BodyId, u64, PreparedDoc)>),
     Built {
         vid: VersionId,
         epoch: u64,
@@ -103,7 +103,7 @@ fn run(job: Job, vocab: &Mutex<Vocab>) -> Done {
     let mut vocab = vocab.lock().unwrap_or_else(|e| e.into_inner());
     match job {
         Job::Prepare(items) => {
-            let prepared: Vec<(usize, u64, PreparedDoc)> = items
+            let prepared: Vec<(BodyId, u64, PreparedDoc)> = items
                 .into_iter()
                 .map(|(bi, stamp, doc, html)| {
                     let mut p = engine::search::prepare_search_doc(doc, &html);

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::{stamp, Live};
 use crate::load;
 use crate::model::only::{self, OnlyBlocks};
-use crate::model::{ArticleId, Body, VersionId};
+use crate::model::{ArticleId, Body, BodyId, VersionId};
 use crate::render::markdown::RenderedBody;
 use crate::render::{self, AssetLinks};
 
@@ -82,7 +82,7 @@ pub(super) fn apply_patch(cur: &mut Live, p: FilePatch) -> Patched {
     // Plan: (version, old body, new body key).
     let mut keys: Vec<Vec<bool>> = Vec::new();
     let mut texts: Vec<(Arc<str>, Vec<u32>)> = Vec::new();
-    let mut plan: Vec<(usize, usize, usize)> = Vec::new();
+    let mut plan: Vec<(usize, BodyId, usize)> = Vec::new();
     for (vi, view) in site.views.iter().enumerate() {
         let Some(page) = view.pages.get(&id) else { continue };
         if page.file != p.fi {
@@ -127,7 +127,7 @@ pub(super) fn apply_patch(cur: &mut Live, p: FilePatch) -> Patched {
         .collect();
 
     // Reuse the file's old slots (no other file's pages use them), append the rest.
-    let mut free: Vec<usize> = plan.iter().map(|(_, old, _)| *old).collect::<BTreeSet<_>>().into_iter().collect();
+    let mut free: Vec<BodyId> = plan.iter().map(|(_, old, _)| *old).collect::<BTreeSet<_>>().into_iter().collect();
     free.reverse();
     let mut slot_of = Vec::with_capacity(texts.len());
     for ((text, line_map), r) in texts.into_iter().zip(rendered) {
@@ -145,7 +145,7 @@ pub(super) fn apply_patch(cur: &mut Live, p: FilePatch) -> Patched {
                 cur.manual.bodies.push(Some(r));
                 cur.docs.push(None);
                 cur.stamps.push(stamp());
-                slot_of.push(cur.manual.site.bodies.len() - 1);
+                slot_of.push(BodyId(cur.manual.site.bodies.len() - 1));
             }
         }
     }

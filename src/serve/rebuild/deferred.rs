@@ -13,7 +13,7 @@ use super::{human_ms, Builder, DEFER_AFTER, POLL, PREPARE_SLICE};
 use crate::diag::{plural, Diagnostics, Location};
 use crate::engine::{self, pages};
 use crate::index::PreparedDoc;
-use crate::model::VersionId;
+use crate::model::{BodyId, VersionId};
 use crate::serve::search;
 use crate::write::move_into;
 
@@ -104,12 +104,13 @@ impl Builder {
             return;
         };
         let view = &cur.manual.site.views[vi];
-        let bodies: Vec<usize> = view.nav.order.iter().filter_map(|id| view.pages.get(id)).map(|p| p.body).collect();
-        let mut missing: Vec<usize> = bodies
+        let bodies: Vec<BodyId> = view.nav.order.iter().filter_map(|id| view.pages.get(id)).map(|p| p.body).collect();
+        let mut missing: Vec<BodyId> = bodies
             .iter()
             .copied()
             .filter(|&b| {
-                cur.docs.get(b).is_some_and(|d| d.is_none()) && cur.manual.bodies.get(b).is_some_and(|r| r.is_some())
+                cur.docs.get(b.index()).is_some_and(|d| d.is_none())
+                    && cur.manual.bodies.get(b.index()).is_some_and(|r| r.is_some())
             })
             .collect();
         missing.sort_unstable();
@@ -128,7 +129,8 @@ impl Builder {
             self.worker.send(search::Job::Prepare(items));
             return;
         }
-        let docs: Vec<Arc<PreparedDoc>> = bodies.iter().filter_map(|&b| cur.docs.get(b).cloned().flatten()).collect();
+        let docs: Vec<Arc<PreparedDoc>> =
+            bodies.iter().filter_map(|&b| cur.docs.get(b.index()).cloned().flatten()).collect();
         let vid = view.version.id.clone();
         let vpath = view.version.path.clone();
         let epoch = self.search_epoch.get(&vid).copied().unwrap_or(0);
@@ -144,7 +146,7 @@ impl Builder {
             search::Done::Prepared(items) => {
                 let Some(cur) = self.cur.as_mut() else { return };
                 for (bi, stamp, doc) in items {
-                    if cur.stamps.get(bi) == Some(&stamp) {
+                    if cur.stamps.get(bi.index()) == Some(&stamp) {
                         cur.docs[bi] = Some(Arc::new(doc));
                     }
                 }
