@@ -16,8 +16,9 @@
 //!   changes anywhere (search index, nav script, sitemap, stylesheet) is seen.
 //!
 //! In `.main.html` and `.menu.html` files a line break is added before every `<li>` (and
-//! `<li `) so long lists diff item by item; nothing else is changed or stripped, since two
-//! builds of the same source are byte-identical (hashed file names included).
+//! `<li `) so long lists diff item by item, and one at the end; nothing else is changed or
+//! stripped, since two builds of the same source are byte-identical (hashed file names
+//! included).
 //!
 //! On a mismatch the test prints a unified diff per golden file, naming it, and fails.
 //! After a deliberate change to the output, rewrite the goldens and review the diff:
@@ -34,12 +35,14 @@
 //! a change to the build engine), print the hash of every output file, sorted by path:
 //!
 //! ```text
-//! FOLIO_TREE_HASHES=before.sha256 cargo test --test golden -- --ignored sample_manual_tree_hashes
+//! FOLIO_TREE_HASHES=/tmp/before.sha256 cargo test --test golden -- --ignored sample_manual_tree_hashes
 //! ```
 //!
-//! or, for a site already built into `site/`:
-//! `(cd site && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum)`,
-//! which prints the same lines.
+//! (a relative path is taken from the repository root; without FOLIO_TREE_HASHES the lines
+//! are printed, seen with `--nocapture`), then the same into `/tmp/after.sha256` on the other
+//! checkout, and `diff /tmp/before.sha256 /tmp/after.sha256`. For a site already built into
+//! `site/`, this prints the same lines:
+//! `(cd site && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum)`.
 
 mod common;
 
@@ -82,7 +85,7 @@ impl View {
             View::Main(page) => {
                 let html = page_text(site, page)?;
                 let main = between(&html, "<main", "</main>").ok_or(format!("{page}: no <main> element"))?;
-                Ok(item_per_line(main))
+                Ok(item_per_line(main) + "\n")
             }
             View::Menu(page) => {
                 let html = page_text(site, page)?;
