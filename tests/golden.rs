@@ -10,7 +10,10 @@
 //! - `x.main.html`: the page's `<main>` element (article pages, home pages, what-changed
 //!   and diff pages, 404 pages), so theme chrome does not churn these files;
 //! - `x.menu.html`: the version menu, the `<details>` element in the page's `<header>`;
-//! - `x.html`: a whole file (the redirect pages written for aliases and renames);
+//! - `x.html`, `x.json`, `x.xml`: a whole file (the redirect pages written for aliases and
+//!   renames, `versions.json`, `sitemap.xml`);
+//! - `<version>/nav.js`: the contents tree of one version (its `nav.<hash>.js`), with a line
+//!   break before every entry;
 //! - `<version>/files.txt`: the path of every file written under one version's folder;
 //! - `tree.sha256`: `sha256  path` for every file of the build, so that any byte that
 //!   changes anywhere (search index, nav script, sitemap, stylesheet) is seen.
@@ -61,6 +64,8 @@ enum View {
     Menu(&'static str),
     /// A whole file.
     Whole(&'static str),
+    /// The contents tree of one version: its `nav.<hash>.js`, one entry per line.
+    Nav(&'static str),
     /// The paths of the files under one version's folder, one per line.
     Files(&'static str),
     /// `sha256  path` of every file of the build, sorted by path.
@@ -74,6 +79,7 @@ impl View {
             View::Main(page) => format!("{}.main.html", page.strip_suffix(".html").unwrap_or(page)),
             View::Menu(page) => format!("{}.menu.html", page.strip_suffix(".html").unwrap_or(page)),
             View::Whole(file) => file.to_string(),
+            View::Nav(dir) => format!("{dir}/nav.js"),
             View::Files(dir) => format!("{dir}/files.txt"),
             View::Hashes => "tree.sha256".to_string(),
         }
@@ -95,6 +101,16 @@ impl View {
                 Ok(item_per_line(menu) + "\n")
             }
             View::Whole(file) => page_text(site, file),
+            View::Nav(dir) => {
+                // The hashed name itself is in files.txt and tree.sha256.
+                let files = common::tree(&site.join(dir));
+                let mut navs = files.keys().filter(|p| p.starts_with("nav.") && p.ends_with(".js"));
+                let (Some(nav), None) = (navs.next(), navs.next()) else {
+                    return Err(format!("{dir}/: not exactly one nav.<hash>.js"));
+                };
+                // A line break before every entry; removing them gives the file back.
+                Ok(page_text(site, &format!("{dir}/{nav}"))?.replace("[\"", "\n[\""))
+            }
             View::Files(dir) => {
                 let prefix = format!("{dir}/");
                 let files: String = common::tree(site)
@@ -249,6 +265,8 @@ fn sample_manual() {
             View::Main("manual164/portaltroubleshooting.html"),
             View::Main("manual243/portaltroubleshooting.html"),
             View::Menu("manual243/portaltroubleshooting.html"),
+            View::Nav("manual243"),
+            View::Whole("versions.json"),
             // The alias `listenerservice` of econnector.
             View::Whole("manual243/listenerservice.html"),
             View::Main("manual171/changes.html"),
@@ -276,6 +294,10 @@ fn basic() {
             View::Menu("w10/legacy.html"),
             View::Whole("w20/listener.html"),
             View::Whole("index.html"),
+            View::Whole("versions.json"),
+            View::Whole("sitemap.xml"),
+            View::Nav("w10"),
+            View::Nav("w20"),
             View::Main("w11/changes.html"),
             View::Main("w20/changes.html"),
             View::Main("w20/diff/setup.html"),
