@@ -284,3 +284,35 @@ fn a_client_that_stops_reading_is_cut_off() {
     }
     drop(c);
 }
+
+#[test]
+fn an_event_stream_outlives_the_head_timeout_and_carries_the_hubs_events() {
+    let (_d, root) = site();
+    let (listener, _) = bind(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hub = Arc::new(Hub::default());
+    let limits = Limits { connections: 4, head: Duration::from_millis(300) };
+    start_with(listener, Arc::new(RwLock::new(Some(root))), hub.clone(), limits).unwrap();
+    let mut c = TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    c.write_all(b"GET /__folio/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    let mut seen = String::new();
+    read_until(&mut c, &mut seen, "event: hello\ndata: {\"generation\":0,\"problems\":null}\n\n");
+    assert!(seen.contains("content-type: text/event-stream"), "{seen}");
+    // Several head timeouts later the stream is still open.
+    std::thread::sleep(Duration::from_millis(1000));
+    hub.reload(Some(&["v2.0/index.html".to_string()]));
+    read_until(&mut c, &mut seen, "event: reload\ndata: {\"generation\":1,\"paths\":[\"/v2.0/index.html\"]}\n\n");
+    hub.problems("articles/a.md:3: broken");
+    read_until(&mut c, &mut seen, "event: problems\ndata: {\"generation\":1,\"text\":\"articles/a.md:3: broken\"}\n\n");
+}
+
+/// Reads from `c` into `seen` until it holds `needle`.
+fn read_until(c: &mut TcpStream, seen: &mut String, needle: &str) {
+    let mut buf = [0u8; 4096];
+    while !seen.contains(needle) {
+        let n = c.read(&mut buf).unwrap_or(0);
+        assert!(n > 0, "the stream ended before {needle:?}: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}
