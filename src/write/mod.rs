@@ -84,6 +84,7 @@ impl Sink {
         if self.dry {
             return Ok(());
         }
+        stop_if_interrupted()?;
         let path = self.root.join(rel);
         self.make_parent(&path)?;
         if let Some(previous) = &self.previous {
@@ -101,6 +102,7 @@ impl Sink {
         if self.dry {
             return Ok(());
         }
+        stop_if_interrupted()?;
         let from = self.root.join(existing);
         let to = self.root.join(rel);
         self.make_parent(&to)?;
@@ -115,6 +117,15 @@ impl Sink {
     pub fn bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
     }
+}
+
+/// Once the process is interrupted no file is started any more, so that removing the
+/// staging folder is not raced by new files.
+fn stop_if_interrupted() -> Result<(), Error> {
+    if owned::interrupted() {
+        return Err(Error::Usage("interrupted".into()));
+    }
+    Ok(())
 }
 
 /// Whether the regular file at `path` holds exactly `data` (false when it cannot be read).

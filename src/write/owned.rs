@@ -243,15 +243,19 @@ pub fn interrupted() -> bool {
 }
 
 /// Removes this process's staging folders: for an interrupted build (Ctrl-C, TERM).
-/// Files still being written may make a removal fail; the next build removes the rest.
+/// No write starts after this; the few in flight are waited out by retrying, and what
+/// is left even then the next build removes.
 pub fn on_interrupt() {
     INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
     let mut s = STAGING.lock().unwrap_or_else(|e| e.into_inner());
     for dir in s.drain(..) {
-        for _ in 0..3 {
+        // Writes already started may still add a file or two: try again a few times,
+        // a moment apart (no new write starts once INTERRUPTED is set).
+        for _ in 0..20 {
             if fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
                 break;
             }
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
 }
