@@ -207,6 +207,17 @@ describe('version menu', () => {
     });
   });
 
+  it('on a touch screen opening it does not focus the filter box (no on-screen keyboard over the list)', T, async () => {
+    await inContext({ viewport: PHONE, isMobile: true, hasTouch: true }, async ({ page }) => {
+      await open(http, page, PAGE);
+      await menu(page).locator('summary').tap();
+      await menu(page).locator('.vmenu input').waitFor({ state: 'visible' });
+      assert.equal(await page.evaluate(() => document.activeElement.matches('.vmenu input')), false);
+      const panel = await menu(page).locator('.vmenu').boundingBox();
+      assert.ok(panel.x >= 0 && panel.x + panel.width <= PHONE.width, 'the list fits the screen');
+    });
+  });
+
   it('without JavaScript it is the plain grouped list', T, async () => {
     await inContext({ javaScriptEnabled: false }, async ({ page }) => {
       await page.goto(file.url(PAGE));

@@ -212,8 +212,9 @@
         if (!d.open) return;
         filter.value = "";
         filter.dispatchEvent(new Event("input"));
-        // A keyboard or pointer opening: the filter box takes the keys.
-        filter.focus();
+        // The filter box takes the keys; not on touch screens, where focusing it would
+        // open the on-screen keyboard over the list (arrow keys start from the summary).
+        if (!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches)) filter.focus();
       });
       d.addEventListener("keydown", function (e) {
         if (e.key === "Escape" && d.open) {
