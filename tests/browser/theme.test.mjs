@@ -157,6 +157,14 @@ describe('phone', () => {
       // "What changed" is in the footer on a phone.
       assert.ok(await page.locator('body > footer').getByRole('link', { name: 'What changed' }).isVisible());
     });
+    await inContext({ viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled: false }, async ({ page }) => {
+      await page.goto(file.url(PAGE));
+      const box = await page.locator('body > header').boundingBox();
+      assert.ok(box.height <= 56, `one row without JavaScript too: ${box.height}px`);
+      await page.locator('body > header summary').tap();
+      const panel = await page.locator('.vmenu').boundingBox();
+      assert.ok(panel.x >= 0 && panel.x + panel.width <= PHONE.width, 'the version list fits the screen');
+    });
   });
 });
 
