@@ -5,7 +5,19 @@ use std::path::Path;
 use super::{EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 
 const STARTER: &[(&str, &str)] = &[
-    ("manual.yaml", "title: My Product Manual\nhome: welcome\n"),
+    (
+        "manual.yaml",
+        "title: My Product Manual\nhome: welcome\n\
+         # The manual's identity, all optional (docs/SPEC.md, \"manual.yaml\"):\n\
+         # logo: branding/logo.svg\n\
+         # favicon: branding/favicon.svg\n\
+         # footer:\n\
+         #   text: \"(c) 2026 Example Inc.\"\n\
+         #   links:\n\
+         #     - text: Support\n\
+         #       url: https://example.com/support\n\
+         # edit_url: https://git.example.com/manual/edit/main/{path}\n",
+    ),
     ("versions/1.0.yaml", "label: v1.0\npath: v1.0\nreleased: 2025-01-15\nstatus: supported\n"),
     ("versions/2.0.yaml", "label: v2.0\npath: v2.0\nreleased: 2025-09-01\nstatus: current\n"),
     (

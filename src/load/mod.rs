@@ -7,6 +7,7 @@
 //! diagnostics; only an unreadable root stops loading.
 
 mod front;
+pub mod identity;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -37,6 +38,16 @@ pub struct ManualConfig {
     pub output: String,
     #[serde(default)]
     pub base_url: Option<String>,
+    /// The site's identity (see [`identity`]): image paths from the manual's folder,
+    /// the footer's text and links, and the pattern of each article's edit link.
+    #[serde(default)]
+    pub logo: Option<String>,
+    #[serde(default)]
+    pub favicon: Option<String>,
+    #[serde(default)]
+    pub footer: Option<identity::Footer>,
+    #[serde(default)]
+    pub edit_url: Option<String>,
 }
 
 fn default_title() -> String {
@@ -57,6 +68,10 @@ impl Default for ManualConfig {
             theme: default_theme(),
             output: default_output(),
             base_url: None,
+            logo: None,
+            favicon: None,
+            footer: None,
+            edit_url: None,
         }
     }
 }
@@ -187,7 +202,8 @@ pub fn site(root: &Path, diags: &mut Diagnostics) -> Result<Source, Error> {
     let config = load_config(root, diags);
     let versions = load_versions(root, diags)?;
     let (articles, assets, unreadable) = load_articles(root, diags)?;
-    let theme = load_theme(root, &config.theme, diags)?;
+    let mut theme = load_theme(root, &config.theme, diags)?;
+    identity::add_files(root, &config, &mut theme, diags);
     Ok(Source { root: root.to_path_buf(), config, versions, articles, assets, theme, unreadable })
 }
 
@@ -315,6 +331,7 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
                     c.base_url = None;
                 }
             }
+            identity::check(root, &text, &mut c, diags);
             c
         }
         Err(e) => {
