@@ -48,13 +48,14 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// Target raw size of a term shard in bytes: about 15 KB gzipped, so the one or two
 /// Names the layout and encoding of the files, so a build by a folio that writes them
 /// differently never shares a build id with this one.
-const INDEX_FORMAT: &str = "folio-search-2";
+const INDEX_FORMAT: &str = "folio-search-3";
 
-/// shards a query word needs stay well under the 32 KB-per-file goal.
-pub const SHARD_TARGET: usize = 28_000;
+/// Target raw size of a term shard in bytes: about 7 KB gzipped, so that the few shards
+/// a query needs (its words, the word being typed, a compound's second part) keep its
+/// first download small.
+pub const SHARD_TARGET: usize = 14_000;
 
 /// One section of a page: the text under a heading.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -65,6 +66,10 @@ pub struct Section {
     pub heading: String,
     /// Plain body text of the section, whitespace collapsed.
     pub text: String,
+    /// Phrases of two or more words set apart in the text (bold, italic, links): the
+    /// names of windows, buttons and features. Only the index reads them (pair terms);
+    /// they are not in the fragment.
+    pub names: Vec<String>,
 }
 
 /// A page to index.
@@ -161,6 +166,27 @@ fn analyze(doc: &SearchDoc) -> DocTerms {
             stats.entry(t).or_default().tf += n;
             len += n;
         }
+    }
+    // Pair terms (two words in a row, joined): every pair of the title, keywords and
+    // headings, with their flags; in the text, the pairs of names (bold, italic, link
+    // text) and of capitalised words, counted like body words but not in the length.
+    let mut pairs = Vec::new();
+    let mut pair_stats = |text: &str, names_only: bool, f: &dyn Fn(&mut Stat)| {
+        tokenize::pair_terms(text, names_only, &mut pairs);
+        for t in pairs.drain(..) {
+            f(stats.entry(t).or_default());
+        }
+    };
+    pair_stats(&doc.title, false, &|s| s.title = true);
+    for k in &doc.keywords {
+        pair_stats(k, false, &|s| s.heading = true);
+    }
+    for sec in &doc.sections {
+        pair_stats(&sec.heading, false, &|s| s.heading = true);
+        for name in &sec.names {
+            pair_stats(name, false, &|s| s.tf += 1);
+        }
+        pair_stats(&sec.text, true, &|s| s.tf += 1);
     }
     let mut text = String::with_capacity(stats.keys().map(|t| t.len()).sum());
     let mut terms = Vec::with_capacity(stats.len());
@@ -292,6 +318,10 @@ pub fn prepare(doc: &SearchDoc) -> PreparedDoc {
         hash.update([0]);
         hash.update(k.as_bytes());
     }
+    for name in doc.sections.iter().flat_map(|s| &s.names) {
+        hash.update([1]);
+        hash.update(name.as_bytes());
+    }
     let digest = hash.finalize().into();
     PreparedDoc { terms: analyze(doc), fragment, digest }
 }
@@ -415,6 +445,117 @@ pub fn build_prepared(docs: &[&PreparedDoc], vocab: &Vocab) -> SearchIndex {
     SearchIndex { build_id, files }
 }
 
+/// The manual's table of the versions each term is in: what the runtime reads, and only
+/// when a query finds nothing (or lacks a word) in the reader's version, to say which
+/// other versions have those words and search there (see `search.js`, `elsewhere`).
+/// Written once per site, under `assets/search/`:
+///
+/// ```text
+/// x.js      __S.x({"v":ID,"versions":[[path,label],…],"b":[lower bound of each shard]})
+/// x<k>.js   __S.xt(ID,k,"term\nterm…","sets\nsets…")
+/// ```
+///
+/// Only terms missing from at least one version are listed (a term in every version is
+/// in the reader's). A term's set is a list of runs of versions (their positions in
+/// `versions`, oldest first), each as two [`shard::push_number`] numbers: the gap since
+/// the previous run's end and the run's length. Terms are sorted and sharded as in the
+/// version indexes; shards are requested as `x<k>.js?v=ID`.
+#[derive(Default)]
+pub struct VersionTable {
+    versions: Vec<(String, String)>,
+    /// Per version, its distinct term numbers in the [`Vocab`], sorted.
+    terms: Vec<Vec<u32>>,
+}
+
+impl VersionTable {
+    /// Adds the next version (oldest first) with its documents, interned into the
+    /// vocabulary that [`VersionTable::files`] will get.
+    pub fn add(&mut self, path: &str, label: &str, docs: &[&PreparedDoc]) {
+        assert!(docs.iter().all(|d| d.terms.interned), "documents interned");
+        let mut ids: Vec<u32> = docs.iter().flat_map(|d| d.terms.terms.iter().map(|t| t.0)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.versions.push((path.to_string(), label.to_string()));
+        self.terms.push(ids);
+    }
+
+    /// The files, paths relative to the folder they go in; the same bytes for the same
+    /// versions and documents. `vocab` must be sealed since the last document interned.
+    pub fn files(&self, vocab: &Vocab) -> Vec<(String, Vec<u8>)> {
+        assert!(vocab.is_sealed(), "a sealed vocabulary");
+        let nv = self.versions.len() as u32;
+        let mut sets: Vec<Vec<u32>> = vec![Vec::new(); vocab.terms.len()];
+        for (vi, ids) in self.terms.iter().enumerate() {
+            for &t in ids {
+                sets[t as usize].push(vi as u32);
+            }
+        }
+        let mut entries: Vec<(u32, String)> = sets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.is_empty() && (s.len() as u32) < nv)
+            .map(|(t, s)| {
+                let mut enc = String::new();
+                let mut end = 0;
+                let mut i = 0;
+                while i < s.len() {
+                    let mut j = i + 1;
+                    while j < s.len() && s[j] == s[j - 1] + 1 {
+                        j += 1;
+                    }
+                    shard::push_number(&mut enc, s[i] - end);
+                    shard::push_number(&mut enc, (j - i) as u32);
+                    end = s[j - 1] + 1;
+                    i = j;
+                }
+                (t as u32, enc)
+            })
+            .collect();
+        entries.sort_unstable_by_key(|e| vocab.rank[e.0 as usize]);
+        let costs: Vec<usize> =
+            entries.iter().map(|(t, e)| vocab.escaped[*t as usize].len() + 2 + e.len() + 2).collect();
+        let ranges = shard::split(&costs, SHARD_TARGET);
+        let term = |i: usize| &*vocab.terms[entries[i].0 as usize];
+        let bounds: Vec<String> = ranges
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                js_string(&if k == 0 { String::new() } else { shard::bound(term(r.start - 1), term(r.start)) })
+            })
+            .collect();
+        let bodies: Vec<String> = ranges
+            .iter()
+            .map(|r| {
+                let terms: Vec<&str> = entries[r.clone()].iter().map(|e| &*vocab.escaped[e.0 as usize]).collect();
+                let sets: Vec<&str> = entries[r.clone()].iter().map(|e| e.1.as_str()).collect();
+                format!("\"{}\",\"{}\"", terms.join("\\n"), sets.join("\\n"))
+            })
+            .collect();
+        let versions: Vec<String> =
+            self.versions.iter().map(|(p, l)| format!("[{},{}]", js_string(p), js_string(l))).collect();
+        let mut hash = Sha256::new();
+        hash.update(INDEX_FORMAT.as_bytes());
+        hash.update(versions.join(",").as_bytes());
+        for b in &bodies {
+            hash.update([0]);
+            hash.update(b.as_bytes());
+        }
+        let id = js_string(&hash.finalize()[..8].iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        }));
+        let mut files = vec![(
+            "x.js".to_string(),
+            format!("__S.x({{\"v\":{id},\"versions\":[{}],\"b\":[{}]}});\n", versions.join(","), bounds.join(","))
+                .into_bytes(),
+        )];
+        for (k, body) in bodies.iter().enumerate() {
+            files.push((format!("x{k}.js"), format!("__S.xt({id},{k},{body});\n").into_bytes()));
+        }
+        files
+    }
+}
+
 /// `[url,title,[[anchor,heading,text],…]]`
 fn fragment_body(doc: &SearchDoc) -> String {
     let mut s = String::with_capacity(64 + doc.sections.iter().map(|x| x.text.len() + 16).sum::<usize>());
@@ -465,7 +606,7 @@ mod tests {
             url: url.into(),
             title: title.into(),
             keywords: vec![],
-            sections: vec![Section { anchor: String::new(), heading: String::new(), text: text.into() }],
+            sections: vec![Section { anchor: String::new(), heading: String::new(), text: text.into(), names: vec![] }],
         }
     }
 
@@ -490,7 +631,7 @@ mod tests {
             "__S.f([\"b.html\",\"Firewall\",[[\"\",\"\",\"Open port 80.\"]]]);\n"
         );
         let shard = file(&files, "search/t/0.js");
-        assert!(shard.starts_with(&format!("__S.t(\"{id}\",0,\"80\\nfirewall\\nopen\\nport\\nprinter\\nset\\nup\",")));
+        assert!(shard.starts_with(&format!("__S.t(\"{id}\",0,\"80\\nfirewal\\nopen\\nport\\nprinter\\nset\\nup\",")));
         // "printer": doc 0, title + body 1 → "A" + weight; "80": doc 1 → "B" + body only
         let posts = shard.split(',').nth(3).unwrap();
         let posts: Vec<&str> =
@@ -581,14 +722,50 @@ mod tests {
     fn title_heading_keyword_and_body_weights() {
         let mut d = doc("a.html", "Firewall rules", "The firewall and the firewall and ports.");
         d.keywords = vec!["security".into()];
-        d.sections.push(Section { anchor: "p".into(), heading: "Open ports".into(), text: "Port 80.".into() });
-        let firewall = weight_of(&d, "firewall");
+        d.sections.push(Section {
+            anchor: "p".into(),
+            heading: "Open ports".into(),
+            text: "Port 80.".into(),
+            names: vec![],
+        });
+        let firewall = weight_of(&d, "firewal");
         assert_eq!(firewall & 0b11_0000, 0b10_0000, "title, not heading");
         assert!(firewall & 15 > 0, "and body");
-        assert_eq!(weight_of(&d, "rul"), 0b10_0000, "title only");
-        assert_eq!(weight_of(&d, "security"), 0b01_0000, "keywords rank like headings");
+        assert_eq!(weight_of(&d, "rule"), 0b10_0000, "title only");
+        assert_eq!(weight_of(&d, "firewallrul"), 0b10_0000, "the title's pair");
+        assert_eq!(weight_of(&d, "openport") & 0b11_0000, 0b01_0000, "the heading's pair");
+        assert_eq!(weight_of(&d, "secur"), 0b01_0000, "keywords rank like headings");
         assert_eq!(weight_of(&d, "open") & 0b11_0000, 0b01_0000);
         assert!(weight_of(&d, "port") & 15 > 0);
+    }
+
+    #[test]
+    fn the_version_table_lists_terms_missing_from_some_version() {
+        let old = doc("a.html", "OTK errors", "The OTK expired. Shared words.");
+        let mid = doc("a.html", "Keys", "Shared words.");
+        let new = doc("a.html", "Keys", "The OTK key. Shared words.");
+        let mut vocab = Vocab::default();
+        let mut prepared: Vec<PreparedDoc> = [&old, &mid, &new].iter().map(|d| prepare(d)).collect();
+        prepared.iter_mut().for_each(|p| vocab.intern(p));
+        vocab.seal();
+        let mut table = VersionTable::default();
+        for (i, p) in prepared.iter().enumerate() {
+            table.add(&format!("v{i}"), &format!("V{i}"), &[p]);
+        }
+        let files = table.files(&vocab);
+        let paths: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(paths, ["x.js", "x0.js"]);
+        let meta = file(&files, "x.js");
+        assert!(meta.contains("\"versions\":[[\"v0\",\"V0\"],[\"v1\",\"V1\"],[\"v2\",\"V2\"]],\"b\":[\"\"]"), "{meta}");
+        let shard = file(&files, "x0.js");
+        let terms: Vec<&str> = shard.split('"').nth(3).unwrap().split("\\n").collect();
+        let sets: Vec<&str> = shard.split('"').nth(5).unwrap().split("\\n").collect();
+        let set = |t: &str| sets[terms.iter().position(|x| *x == t).unwrap_or_else(|| panic!("{t} in {terms:?}"))];
+        // "otk": versions 0 and 2 → runs (0, 1) and (gap 1, 1); "error": version 0
+        assert_eq!(set("otk"), "ABBB");
+        assert_eq!(set("error"), "AB");
+        assert_eq!(set("key"), "BC", "in versions 1 and 2");
+        assert!(!terms.contains(&"share"), "in every version: not listed");
     }
 
     #[test]

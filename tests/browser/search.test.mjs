@@ -1,8 +1,12 @@
 // Browser tests of search (SPEC.md section 7) on the built sample manual: the top-bar
-// box shows ranked, highlighted results as you type (debounced), is keyboard-operable
-// and follows the ARIA combobox pattern, leads to the right page and heading, and hands
-// over to search.html?q= for the full list; every version folder searches its own
-// index; typos and quoted phrases work; titles and text are never parsed as HTML
+// box says which version it searches and its shortcut, shows ranked, highlighted results
+// as you type (debounced), is keyboard-operable and follows the ARIA combobox pattern
+// (each option is its result's link: no interactive element nested in another), leads
+// to the right page and heading, and hands over to search.html?q= for the full list;
+// every version folder searches its own index, and when it has nothing for a word, the
+// box and search.html offer the versions that have it (OpenDentCustListener is only in
+// v15.4-v16.4), loading nothing of the other versions otherwise; typos are corrected and
+// say so, quoted phrases work; titles and text are never parsed as HTML
 // (checked on a small fixture manual built here); without JavaScript search.html says
 // search needs it. Everything runs over http (a local server) and from file://, and
 // fails on console errors, page errors, failed requests or requests leaving the machine.
@@ -40,8 +44,9 @@ const options = (page) => page.locator('[role="listbox"] [role="option"]');
 
 /**
  * Types `q` into the top-bar box (after clearing it) and waits until the dropdown shows
- * the outcome for exactly this text: its footer links to search.html?q=<q> or says
- * "No results for “<q>”" (a stale rendering for an earlier text does not count).
+ * the outcome for exactly this text: the dropdown names the query it shows (`data-q`),
+ * and its footer links to search.html?q=<q> or says "No results for “<q>” in …"
+ * (a stale rendering for an earlier text does not count).
  */
 async function typeQuery(page, q) {
   const input = box(page);
@@ -51,10 +56,10 @@ async function typeQuery(page, q) {
   const done = await page.waitForFunction((want) => {
     const pop = document.querySelector('.search-pop');
     const foot = pop?.querySelector('.search-foot');
-    if (!pop || pop.hidden || !foot) return false;
+    if (!pop || pop.hidden || !foot || pop.getAttribute('data-q') !== want) return false;
     if (/Search is unavailable/.test(foot.textContent)) return 'unavailable';
     const all = foot.querySelector('a.search-all')?.getAttribute('href') ?? '';
-    return all.endsWith(`?q=${encodeURIComponent(want)}`) || foot.textContent === `No results for “${want}”`;
+    return all.endsWith(`?q=${encodeURIComponent(want)}`) || foot.textContent.startsWith(`No results for “${want}”`);
   }, q.trim());
   assert.equal(await done.jsonValue(), true, `search for "${q}" ran`);
 }
@@ -62,16 +67,15 @@ async function typeQuery(page, q) {
 /** The dropdown's results: { rel (site-relative target), hash, title, head, text, marks }. */
 async function dropdown(mode, page) {
   const rows = await options(page).evaluateAll((els) =>
-    els.map((li) => {
-      const a = li.querySelector('a');
-      const text = (sel) => li.querySelector(sel)?.textContent ?? '';
+    els.map((a) => {
+      const text = (sel) => a.querySelector(sel)?.textContent ?? '';
       return {
         href: a.href,
         hash: new URL(a.href).hash,
         title: text('.sr-title'),
         head: text('.sr-head'),
         text: text('.sr-text'),
-        marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
+        marks: [...a.querySelectorAll('mark')].map((m) => m.textContent),
       };
     }),
   );
@@ -98,6 +102,7 @@ for (const name of ['http', 'file']) {
         await page.waitForFunction(() => document.querySelector('form[role=search] input[name=q]').getAttribute('role') === 'combobox');
         assert.equal(await input.count(), 1, 'the box is named by its label');
         assert.equal((await page.locator('header form label').innerText()).trim(), 'Search', 'a visible label');
+        assert.equal(await input.getAttribute('placeholder'), 'Search v24.3 (press /)', 'the version it searches, and the shortcut');
         assert.equal(await input.getAttribute('aria-expanded'), 'false');
         const listId = await input.getAttribute('aria-controls');
         assert.ok(listId, 'aria-controls names the list');
@@ -120,10 +125,13 @@ for (const name of ['http', 'file']) {
           assert.ok(r.marks.length > 0, `${r.title}: a highlighted word`);
           assert.ok(r.rel?.startsWith(`${LATEST}/`) && existsSync(path.join(SITE, r.rel)), `${r.rel} is a page of ${LATEST}`);
         }
-        // every option has an id (for aria-activedescendant) and holds a real link
-        const ids = await options(page).evaluateAll((els) => els.map((e) => e.id && e.querySelector('a[href]') && e.id));
-        assert.ok(ids.every(Boolean), 'options have ids and links');
+        // every option has an id (for aria-activedescendant) and is a real link, out of
+        // the tab order, with nothing focusable inside (axe's nested-interactive)
+        const ids = await options(page).evaluateAll((els) =>
+          els.map((e) => e.id && e.matches('a[href][tabindex="-1"]') && !e.querySelector('a, button, input, [tabindex]') && e.id));
+        assert.ok(ids.every(Boolean), 'options have ids, are links, and hold nothing interactive');
         assert.equal(new Set(ids).size, ids.length, 'option ids are unique');
+        assert.equal(await page.locator('[role="listbox"] > :not([role="none"])').count(), 0, 'list items are presentational');
 
         // Debounce: quick typing (five input events at once) is searched and rendered
         // once, and not before the debounce delay even though everything is loaded.
@@ -133,7 +141,7 @@ for (const name of ['http', 'file']) {
           let n = 0;
           let first = 0;
           const ob = new MutationObserver((ms) => {
-            if (ms.some((m) => [...m.addedNodes].some((x) => x.getAttribute?.('role') === 'option'))) {
+            if (ms.some((m) => [...m.addedNodes].some((x) => x.querySelector?.('[role="option"]')))) {
               n++;
               first ||= performance.now();
             }
@@ -155,15 +163,15 @@ for (const name of ['http', 'file']) {
         assert.ok(delay >= 30, `results wait for the debounce (35 ms): shown after ${delay.toFixed(1)} ms`);
 
         // the live region announces the count once typing settles
-        await page.waitForFunction(() => /^\d+ results?$/.test(document.querySelector('[role="status"][aria-live="polite"]').textContent));
+        await page.waitForFunction(() => /^\d+ results? in v24\.3$/.test(document.querySelector('[role="status"][aria-live="polite"]').textContent));
         const total = Number((await foot(page)).match(/^All (\d+) results$/)?.[1] ?? rows.length);
-        assert.equal(await live(page), `${total} results`);
+        assert.equal(await live(page), `${total} results in v24.3`);
 
         // "No results" is said at once (a count waits 700 ms for typing to settle)
         await typeQuery(page, 'zzqxv');
         assert.equal(await options(page).count(), 0);
-        assert.match(await foot(page), /No results for “zzqxv”/);
-        await page.waitForFunction(() => document.querySelector('[role="status"]').textContent === 'No results', null, { timeout: 500 });
+        assert.match(await foot(page), /No results for “zzqxv” in v24\.3/);
+        await page.waitForFunction(() => document.querySelector('[role="status"]').textContent === 'No results in v24.3', null, { timeout: 2000 });
       });
     });
 
@@ -232,7 +240,7 @@ for (const name of ['http', 'file']) {
         assert.equal(new URL(page.url()).searchParams.get('q'), 'patient');
         const summary = page.locator('.search-summary');
         await page.waitForFunction(() => /results? for/.test(document.querySelector('.search-summary')?.textContent));
-        assert.equal(await summary.textContent(), `${shownAll} results for “patient”`);
+        assert.equal(await summary.textContent(), `${shownAll} results for “patient” in v24.3`);
         assert.equal(await box(page).inputValue(), 'patient', 'the box holds the query');
         const items = page.locator('.search-results > li');
         await items.first().waitFor();
@@ -251,7 +259,7 @@ for (const name of ['http', 'file']) {
         }
         // typing on the results page runs a new search
         await box(page).fill('error 104');
-        await page.waitForFunction(() => /for “error 104”/.test(document.querySelector('.search-summary').textContent));
+        await page.waitForFunction(() => /for “error 104” in v24\.3/.test(document.querySelector('.search-summary').textContent));
         await page.locator('.search-results > li').first().waitFor();
         const first = page.locator('.search-results > li a').first();
         assert.ok((await first.getAttribute('href')).endsWith('portaltroubleshooting.html#error-104'));
@@ -270,11 +278,42 @@ for (const name of ['http', 'file']) {
         const searchFiles = requests.filter((u) => u.includes('/search/')).map((u) => mode.rel(u));
         assert.ok(searchFiles.length > 0);
         assert.deepEqual(searchFiles.filter((r) => !r.startsWith(`${OLD}/search/`)), [], 'only its own index is loaded');
+      });
+    });
 
+    it('a word this version lacks: the box and search.html offer the versions that have it', T, async () => {
+      await inContext({}, async ({ page, requests }) => {
         await goto(mode, page, START);
         await typeQuery(page, 'OpenDentCustListener');
         assert.equal(await options(page).count(), 0, `${LATEST} no longer mentions the Listener`);
-        assert.match(await foot(page), /No results/);
+        const text = await foot(page);
+        assert.match(text, /^No results for “OpenDentCustListener” in v24\.3/);
+        // the newest versions that have it, each with its count and links to its pages
+        assert.match(text, /“OpenDentCustListener”: 2 results in v16\.4/);
+        assert.match(text, /“OpenDentCustListener”: 2 results in v16\.3/);
+        const links = await page.locator('.search-foot a.search-other-link').evaluateAll((as) => as.map((a) => [a.textContent, a.href]));
+        const in164 = links.filter(([, h]) => mode.rel(h)?.startsWith('manual164/')).map(([t, h]) => [t, mode.rel(h)]);
+        assert.deepEqual(in164.map(([, r]) => r).sort(), ['manual164/econnector.html', 'manual164/portaltroubleshooting.html']);
+        for (const [, h] of links) assert.ok(existsSync(path.join(SITE, mode.rel(h))), `${h} is a page of the site`);
+        assert.match(await live(page), /^No results in v24\.3; 2 results in v16\.4, 2 results in v16\.3$/);
+        // only the table and the two versions it names were loaded, nothing of the others
+        const loaded = requests.filter((u) => /\/search\//.test(u)).map((u) => mode.rel(u).split('/search/')[0]);
+        assert.deepEqual([...new Set(loaded)].sort(), ['assets', 'manual163', 'manual164', LATEST]);
+
+        // a word this version has: no table is loaded
+        const before = requests.length;
+        await typeQuery(page, 'eConnector');
+        assert.equal(requests.slice(before).filter((u) => u.includes('assets/search/')).length, 0);
+
+        // search.html says the same, under the (empty) list
+        await goto(mode, page, `${LATEST}/search.html`, '?q=OpenDentCustListener');
+        await page.waitForFunction(() => document.querySelector('.search-elsewhere:not([hidden]) a'));
+        assert.equal(await page.locator('.search-summary').textContent(), 'No results for “OpenDentCustListener” in v24.3');
+        assert.equal(await page.locator('.search-elsewhere h2').textContent(), 'In other versions');
+        const other = await page.locator('.search-elsewhere a').evaluateAll((as) => as.map((a) => a.href));
+        assert.ok(other.some((h) => mode.rel(h) === 'manual164/econnector.html'), `${other}`);
+        await page.locator('.search-elsewhere a', { hasText: 'eConnector' }).first().click();
+        await landsOn(mode, page, 'manual164/econnector.html');
       });
     });
 
@@ -306,6 +345,8 @@ for (const name of ['http', 'file']) {
           const rows = await dropdown(mode, page);
           assert.ok(rows.some((r) => r.rel === `${LATEST}/${rel}`), `"${typo}" finds ${rel}: ${rows.map((r) => r.rel)}`);
           assert.ok(rows[0].marks.some((m) => word.test(m)), `"${typo}" highlights the real word: ${rows[0].marks}`);
+          // the box says what it searched for instead
+          assert.match(await page.locator('.search-foot .search-fixed').textContent(), new RegExp(`^Showing results for “${word.source.slice(1, 6)}`, 'i'));
         }
         const titles = (await dropdown(mode, page)).map((r) => r.title);
         assert.ok(titles.every((t) => /\bpatients?\b/i.test(t)), `pages titled with the word rank first: ${titles}`);
@@ -376,7 +417,7 @@ describe('search escapes titles and text', { skip: BIN ? false : 'FOLIO_BIN is n
 
         await goto(mode, page, 'v1.0/search.html', `?q=${encodeURIComponent(TITLE)}`);
         await page.locator('.search-results > li').first().waitFor();
-        assert.equal(await page.locator('.search-summary').textContent(), `1 result for “${TITLE}”`);
+        assert.equal(await page.locator('.search-summary').textContent(), `1 result for “${TITLE}” in v1.0`);
         assert.equal(await page.locator('.search-results .sr-title').first().textContent(), TITLE);
         assert.equal(await page.locator('#search-page img, #search-page script').count(), 0);
         await page.waitForTimeout(100);
