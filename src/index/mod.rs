@@ -70,6 +70,9 @@ pub struct Section {
     /// names of windows, buttons and features. Only the index reads them (pair terms);
     /// they are not in the fragment.
     pub names: Vec<String>,
+    /// The section's links: (href, link text). The index adds the text's words to the
+    /// page linked to (in the same version folder), as its keywords.
+    pub links: Vec<(String, String)>,
 }
 
 /// A page to index.
@@ -205,6 +208,8 @@ fn analyze(doc: &SearchDoc) -> DocTerms {
 #[derive(Default)]
 pub struct Vocab {
     ids: FastMap<Box<str>, u32>,
+    /// Link targets (page URLs), numbered.
+    urls: FastMap<Box<str>, u32>,
     /// Each term as it appears inside a JS string literal (without the quotes).
     escaped: Vec<Box<str>>,
     terms: Vec<Box<str>>,
@@ -224,20 +229,42 @@ impl Vocab {
         for entry in &mut t.terms {
             let term = &t.text[start..entry.0 as usize];
             start = entry.0 as usize;
-            entry.0 = match self.ids.get(term) {
-                Some(&id) => id,
-                None => {
-                    let id = u32::try_from(self.terms.len()).expect("fewer than 2^32 distinct terms");
-                    self.ids.insert(term.into(), id);
-                    self.terms.push(term.into());
-                    let quoted = js_string(term);
-                    self.escaped.push(quoted[1..quoted.len() - 1].into());
-                    id
-                }
-            };
+            entry.0 = self.id(term);
         }
         t.text = String::new();
         t.interned = true;
+        // a link's words are words of this document, so all of them are numbered now;
+        // its pairs may not be (a pair across a link's edge), and get numbers too
+        let links = std::mem::take(&mut doc.links);
+        doc.link_ids = links
+            .into_iter()
+            .map(|(to, terms)| {
+                let ids = terms.iter().map(|term| self.id(term)).collect();
+                (self.url_id(&to), ids)
+            })
+            .collect();
+    }
+
+    fn id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
+        }
+        let id = u32::try_from(self.terms.len()).expect("fewer than 2^32 distinct terms");
+        self.ids.insert(term.into(), id);
+        self.terms.push(term.into());
+        let quoted = js_string(term);
+        self.escaped.push(quoted[1..quoted.len() - 1].into());
+        id
+    }
+
+    /// A number for a page URL (link targets), so that documents keep numbers, not text.
+    fn url_id(&mut self, url: &str) -> u32 {
+        if let Some(&id) = self.urls.get(url) {
+            return id;
+        }
+        let id = self.urls.len() as u32;
+        self.urls.insert(url.into(), id);
+        id
     }
 
     /// Orders the terms interned since the last call, for [`build_prepared`].
@@ -301,6 +328,11 @@ impl FxHasher {
 /// version's index from the prepared documents avoids tokenizing it again per version.
 pub struct PreparedDoc {
     terms: DocTerms,
+    /// The page's URL, and the pages it links to with the terms of each link's text
+    /// (numbered once interned, like the document's own terms).
+    url: String,
+    links: Vec<(String, Vec<String>)>,
+    link_ids: Vec<(u32, Vec<u32>)>,
     fragment: String,
     /// SHA-256 of the fragment and keywords: all the index reads from the document, so
     /// a version's build id is the hash of its documents' digests, in order.
@@ -322,8 +354,43 @@ pub fn prepare(doc: &SearchDoc) -> PreparedDoc {
         hash.update([1]);
         hash.update(name.as_bytes());
     }
+    let links = link_terms(doc);
+    for (to, _) in &links {
+        hash.update([2]);
+        hash.update(to.as_bytes());
+    }
     let digest = hash.finalize().into();
-    PreparedDoc { terms: analyze(doc), fragment, digest }
+    PreparedDoc { terms: analyze(doc), url: doc.url.clone(), links, link_ids: Vec::new(), fragment, digest }
+}
+
+/// The pages a document links to in its own folder (`x.html`, `x.html#part`), each with
+/// the terms of its link texts (words and pairs), once per target, in order of first link.
+fn link_terms(doc: &SearchDoc) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut buf = Vec::new();
+    for (href, text) in doc.sections.iter().flat_map(|s| &s.links) {
+        let to = href.split(['#', '?']).next().unwrap_or_default();
+        if to.is_empty() || to.contains(['/', ':']) || !to.ends_with(".html") || to == doc.url {
+            continue;
+        }
+        for w in tokenize::words(text) {
+            tokenize::index_terms(w, &mut buf);
+        }
+        tokenize::pair_terms(text, false, &mut buf);
+        let at = match out.iter().position(|(t, _)| t == to) {
+            Some(i) => i,
+            None => {
+                out.push((to.to_string(), Vec::new()));
+                out.len() - 1
+            }
+        };
+        out[at].1.append(&mut buf);
+    }
+    for (_, terms) in &mut out {
+        terms.sort_unstable();
+        terms.dedup();
+    }
+    out
 }
 
 impl PreparedDoc {
@@ -370,12 +437,50 @@ pub fn build_prepared(docs: &[&PreparedDoc], vocab: &Vocab) -> SearchIndex {
     let avg_len = total as f64 / analyzed.len().max(1) as f64;
     let title_lens: String = analyzed.iter().map(|d| shard::ALPHABET[d.title_len.min(63)] as char).collect();
 
+    // The words other pages of this version link to a page by rank as its keywords.
+    let mut by_url: FastMap<u32, usize> = FastMap::default();
+    for (id, d) in docs.iter().enumerate() {
+        if let Some(&u) = vocab.urls.get(d.url.as_str()) {
+            by_url.insert(u, id);
+        }
+    }
+    let mut anchors: Vec<Vec<u32>> = vec![Vec::new(); docs.len()];
+    for (id, d) in docs.iter().enumerate() {
+        for (to, ids) in &d.link_ids {
+            match by_url.get(to) {
+                Some(&t) if t != id => anchors[t].extend(ids),
+                _ => {}
+            }
+        }
+    }
     // postings in doc order, gathered by term number: (term, encoded postings, last doc id)
     let mut slot: Vec<u32> = vec![u32::MAX; vocab.terms.len()];
     let mut lists: Vec<(u32, String, u32)> = Vec::new();
+    let mut merged: Vec<(u32, Stat)> = Vec::new();
     for (id, doc) in analyzed.iter().enumerate() {
+        let linked = &mut anchors[id];
+        linked.sort_unstable();
+        linked.dedup();
+        merged.clear();
+        merged.extend(doc.terms.iter().copied());
+        if !linked.is_empty() {
+            let mut seen = vec![false; linked.len()];
+            for (term, st) in &mut merged {
+                if let Ok(i) = linked.binary_search(term) {
+                    st.heading = true;
+                    seen[i] = true;
+                }
+            }
+            merged.extend(
+                linked
+                    .iter()
+                    .zip(&seen)
+                    .filter(|(_, s)| !**s)
+                    .map(|(&t, _)| (t, Stat { heading: true, ..Stat::default() })),
+            );
+        }
         let id = u32::try_from(id).expect("fewer than 2^32 documents");
-        for &(term, st) in &doc.terms {
+        for &(term, st) in &merged {
             let at = &mut slot[term as usize];
             if *at == u32::MAX {
                 *at = lists.len() as u32;
@@ -606,7 +711,13 @@ mod tests {
             url: url.into(),
             title: title.into(),
             keywords: vec![],
-            sections: vec![Section { anchor: String::new(), heading: String::new(), text: text.into(), names: vec![] }],
+            sections: vec![Section {
+                anchor: String::new(),
+                heading: String::new(),
+                text: text.into(),
+                names: vec![],
+                links: vec![],
+            }],
         }
     }
 
@@ -664,7 +775,11 @@ mod tests {
                 doc(&format!("p{i}.html"), "T", &text.join(" "))
             })
             .collect();
-        let files = build(&docs).files();
+        let mut files = build(&docs).files();
+        // in shard order (t/10.js after t/9.js)
+        files.sort_by_key(|(path, _)| {
+            path.strip_prefix("search/t/").and_then(|k| k.trim_end_matches(".js").parse::<u32>().ok())
+        });
         let mut all_terms = Vec::new();
         let mut shards = 0;
         for (path, bytes) in &files {
@@ -727,6 +842,7 @@ mod tests {
             heading: "Open ports".into(),
             text: "Port 80.".into(),
             names: vec![],
+            links: vec![],
         });
         let firewall = weight_of(&d, "firewal");
         assert_eq!(firewall & 0b11_0000, 0b10_0000, "title, not heading");
@@ -766,6 +882,28 @@ mod tests {
         assert_eq!(set("error"), "AB");
         assert_eq!(set("key"), "BC", "in versions 1 and 2");
         assert!(!terms.contains(&"share"), "in every version: not listed");
+    }
+
+    #[test]
+    fn a_page_gets_the_words_other_pages_link_to_it_by() {
+        let mut a = doc("a.html", "Start", "See the list.");
+        a.sections[0].links = vec![("b.html#x".into(), "Hygienist List".into()), ("c.html".into(), "nowhere".into())];
+        let b = doc("b.html", "Provider Setup", "Providers and employees.");
+        let files = build(&[a, b]).into_files();
+        let shard = file(&files, "search/t/0.js");
+        let mut fields = shard.split('"');
+        let terms: Vec<&str> = fields.nth(3).unwrap().split("\\n").collect();
+        let posts: Vec<&str> = fields.nth(1).unwrap().split("\\n").collect();
+        let post = |t: &str| posts[terms.iter().position(|x| *x == t).unwrap_or_else(|| panic!("{t} in {terms:?}"))];
+        // "hygienist" and the pair: on page 1 only, as keywords (heading flag, no body)
+        assert_eq!(post("hygienist"), "BQ");
+        assert_eq!(post("hygienistlist"), "BQ");
+        // "list": page 0's body, and page 1's keyword
+        assert!(post("list").starts_with('A') && post("list").ends_with("BQ"), "{}", post("list"));
+        assert!(
+            !terms.contains(&"nowher") || post("nowher").len() == 2,
+            "a link to no page of the version adds nothing"
+        );
     }
 
     #[test]

@@ -447,7 +447,10 @@
             var most = -1;
             ms.forEach(function (m) { var df = postings(m[0], m[1]).ids.length; if (df > most) { most = df; fixed = m[3]; } });
           }
-          info.push({ word: w.word, t: w.t, found: ms.length > 0 && !typo, fixed: fixed });
+          // found: the word itself (or its two parts) is here, or, for the word being
+          // typed, a longer form; none: nothing matched it, not even by a typo
+          var exact = ms.some(function (m) { return m[2] === EXACT || (w.prefix && !m[4]); });
+          info.push({ word: w.word, t: w.t, found: exact || (sp && sp.r && !typo), none: !ms.length, fixed: fixed });
           imps.push(imp);
           total += imp;
           docs.forEach(function (d) {
@@ -517,15 +520,20 @@
 
   /* ---- other versions: the manual's table of the versions each term is in ---- */
   var root = '', here = null, cross = null, siteRoot = '', thisPath = '', thisLabel = '', others = {};
-  // For the query words this version lacks (or has only by a typo; all words when it
-  // has no result), the other versions that have most of them, newest first, searched
-  // there: [{label, path, n (results), fs (first fragments), ix}]. Loads the table and
-  // those versions' indexes only now.
+  // When this version has no result, or nothing (or only a typo) for a word, or few
+  // results and lacks a word itself: the other versions that have most of the words it
+  // lacks (all words when it has no result), newest first, searched there: [{label,
+  // path, n (results), fs (first fragments)}]. Loads the table and those versions'
+  // indexes only then.
+  var FEW = 5;
   function elsewhere(q, res, want) {
     var lack = res.words.filter(function (w) { return !w.found; });
-    if (!cross || !res.words.length || (res.ranked.length && !lack.length)) return Promise.resolve([]);
+    var ask = !res.ranked.length || res.words.some(function (w) { return w.none || w.fixed; }) ||
+      (lack.length && res.ranked.length < FEW);
+    if (!cross || !res.words.length || !ask) return Promise.resolve([]);
     if (!lack.length) lack = res.words;
     return cross.use(function (xm) {
+      if (!xm.b.length) return [];
       var ks = {};
       lack.forEach(function (w) { ks[cross.shardOf(w.t)] = 1; });
       return Promise.all(Object.keys(ks).map(function (k) { return cross.shard(k); })).then(function (shs) {
@@ -776,7 +784,7 @@
         all.href = resultsUrl(q);
         foot.appendChild(all);
         if (out.other.length) foot.appendChild(el('p', 'search-note', 'Some words are not' + inHere() + '.'));
-      } else foot.appendChild(el('p', 'search-note', 'No results for ' + quoted(q) + inHere()));
+      } else foot.appendChild(el('p', 'search-note', 'No results for ' + quoted(q) + (out.other.length ? inHere() : '')));
       otherVersions(foot, q, out.other);
       say((n ? plural(n) : 'No results') + inHere() + (out.other.length ? '; ' + out.other.map(function (o) { return plural(o.n) + ' in ' + o.label; }).join(', ') : ''), !n);
       pop.setAttribute('data-q', q);
@@ -860,7 +868,7 @@
         if (mine !== my) return;
         res = out.res;
         var n = res.ranked.length;
-        summary.textContent = (n ? plural(n) : 'No results') + ' for ' + quoted(q) + inHere();
+        summary.textContent = (n ? plural(n) : 'No results') + ' for ' + quoted(q) + (out.other.length ? inHere() : '');
         if (out.fixed) {
           fixed.textContent = 'Showing results for ' + quoted(out.fixed);
           fixed.hidden = false;
