@@ -22,12 +22,27 @@
 //! * `l` has one [`shard::ALPHABET`] digit per document: how many distinct query
 //!   terms its title has (capped at 63), so a query that is exactly a title can rank
 //!   that page first without loading anything else.
+//! * Besides its words, a document's terms include **pair terms** (two words in a row
+//!   joined, [`tokenize::pair_term`]): every pair of its title (title flag), keywords and
+//!   headings (heading flag), and, counted as body words, of its bold, italic and linked
+//!   phrases ([`Section::names`]) and of two capitalised words in a row in its text. So a
+//!   query's two words in a row can find the page that names them together, and a word
+//!   typed as one (`Autocodes`) the page that writes two (`Auto Codes`).
+//! * The words other pages of the version **link** to a page by ([`Section::links`])
+//!   are indexed with that page, as its keywords (heading flag).
+//! * [`VersionTable`] is the manual's table of the versions each term is in, for the
+//!   runtime's suggestions from other versions.
 //!
-//! **Ranking** happens in the runtime (`search.js`): score = Σ over query words of
-//! idf × (BM25 body part + 5 if in the title + 2.5 if in a heading or keyword),
-//! × 0.7 for a longer form of the word being typed and × 0.5 for a one-edit typo;
-//! pages with more of the query words come first, an exact title match leads, ties go
-//! to the lower doc id. Quoted phrases are checked against fragment text.
+//! **Ranking** happens in the runtime (`search.js`, `run`): for each query word, its
+//! importance (idf over the pages it matches; a third for generic words such as
+//! "setup" or "list") times its best match on the page: title 5, heading or keyword 2.5,
+//! body up to 2.2 (BM25), × 0.7 for a longer form of the word being typed, 0.5 for a
+//! longer form of another word or a one-edit typo, 0.8 for the two parts of a word
+//! typed as one; plus, for each pair of query words found as a pair term, its idf times
+//! its weight. The sum is multiplied by the square of the share of the query's
+//! importance that the page covers and by 1 + half the share of its title the query
+//! covers; a query that is a page's whole title puts it first; ties go to the lower doc
+//! id. Quoted phrases are checked against fragment text.
 //!
 //! **Cache busting.** `ID` is the first 16 hex digits of a SHA-256 over every shard
 //! and fragment payload. The runtime requests shards and fragments as
