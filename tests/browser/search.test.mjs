@@ -318,7 +318,7 @@ for (const name of ['http', 'file']) {
       });
     });
 
-    it('ranking: title words lead, a whole title leads, the last word is a prefix, typos and phrases work', T, async () => {
+    it('ranking: title words lead, a whole title leads, words match longer forms, compounds, typos and phrases work', T, async () => {
       await inContext({}, async ({ page }) => {
         await goto(mode, page, START);
         // a title match outranks pages that only mention the word
@@ -335,6 +335,15 @@ for (const name of ['http', 'file']) {
         assert.ok(rows.length >= 3, `"econn" finds the eConnector pages: ${rows.length}`);
         assert.equal(rows[0].title, 'eConnector');
         assert.ok(rows.every((r) => r.marks.some((m) => /^econnector$/i.test(m))), 'and highlights eConnector');
+        // and so does every other word, below the word itself
+        await typeQuery(page, 'econn firewall');
+        rows = await dropdown(mode, page);
+        assert.equal(rows[0].rel, `${LATEST}/allowapplication.html`, `"eConnector Firewall" first: ${rows.map((r) => r.title)}`);
+        // a name typed as one word finds the pages that write it as two, and marks both
+        await typeQuery(page, 'patientportal');
+        rows = await dropdown(mode, page);
+        assert.match(rows[0]?.title ?? '', /Patient Portal/, `${rows.map((r) => r.title)}`);
+        assert.ok(rows[0].marks.includes('Patient') && rows[0].marks.includes('Portal'), `marks: ${rows[0].marks}`);
 
         for (const [typo, word, rel] of [
           ['firewll', /^firewall/i, 'allowapplication.html'], // dropped letter; the "eConnector Firewall" page

@@ -406,11 +406,12 @@
         var inTitle = new Uint8Array(n), titleQ = new Float64Array(n), best = new Float64Array(n), qual = new Float64Array(n), title = new Float64Array(n);
         var touched = [], seen = new Uint8Array(n), hit = {}, imps = [], info = [], total = 0;
         var covs = pq.words.map(function () { return new Float64Array(0); });
-        function gather(w, ms) {
+        function gather(w, ms, pair) {
           var docs = [];
           ms.forEach(function (m) {
             var p = postings(m[0], m[1]);
-            hit[m[3]] = 1;
+            // (2: a pair term, whose two words the results mark)
+            hit[m[3]] = pair || (m[3] === w.t && w.raw.length > 5) ? 2 : hit[m[3]] || 1;
             for (var j = 0; j < p.ids.length; j++) {
               var x = p.ws[j], d = p.ids[j], s = m[2] * field(x);
               if (!qual[d]) docs.push(d);
@@ -462,7 +463,7 @@
           });
         });
         pq.pairs.forEach(function (w, pi) {
-          var ms = matches(w, shs[nw + pi], true), docs = gather(w, ms), imp = idf(n, docs.length);
+          var ms = matches(w, shs[nw + pi], true), docs = gather(w, ms, true), imp = idf(n, docs.length);
           docs.forEach(function (d) {
             touch(d);
             score[d] += imp * best[d];
@@ -587,13 +588,22 @@
 
   /* ---- results: best section, excerpt, DOM ---- */
   /* ---- results: best section, excerpt, DOM ---- */
+  // the pair terms among the hits, for marking the two words of a pair ("Auto Codes")
+  function pairHits(hit) {
+    if (!hit.__pairs) {
+      var ps = Object.keys(hit).filter(function (t) { return t.length > 3 && hit[t] === 2; });
+      Object.defineProperty(hit, '__pairs', { value: ps.map(function (p) { return p.slice(0, 3); }) });
+    }
+    return hit.__pairs;
+  }
   function marks(text, hit) {
-    var out = [], m, prev = null;
+    var out = [], m, prev = null, ps = pairHits(hit);
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
       var cur = { at: [m.index, m.index + m[0].length], w: whole(m[0]), on: false };
       if (indexTerms(m[0]).some(function (t) { return hit[t]; })) { out.push(cur.at); cur.on = true; }
-      else if (prev && /^\s+$/.test(text.slice(prev.at[1], cur.at[0])) && hit[pairTerm(prev.w, cur.w)]) {
+      else if (prev && ps.length && ps.indexOf(prev.w.slice(0, 3)) >= 0 && /^\s+$/.test(text.slice(prev.at[1], cur.at[0])) &&
+        hit[pairTerm(prev.w, cur.w)] === 2) {
         // two words that a pair term matched ("Auto Codes" for "autocodes")
         if (!prev.on) out.push(prev.at);
         out.push(cur.at);
