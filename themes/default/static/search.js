@@ -337,7 +337,8 @@
   /* The dictionary terms a query word matches, [shard, index, quality, term]: the word
    * (quality 1), its longer forms (0.7 for the word being typed, 0.5 for the others:
    * "misc" finds "miscellaneous"), a stem the typed word runs past ("configura" →
-   * "configur"), and only when none of these, the terms one typo away (0.5). Pairs
+   * "configur"), and only when none of these, the terms one typo away (0.5; words of 4
+   * letters or more). Pairs
    * match exactly, or as the word being typed. */
   function matches(w, shs, pair) {
     var out = [], seen = new Set();
@@ -361,7 +362,7 @@
         if (sh.terms[i] === p) add(sh, i, TYPED);
       }
     });
-    if (!direct && Array.from(w.raw).length >= 5) shs.forEach(function (sh) {
+    if (!direct && Array.from(w.raw).length >= 4) shs.forEach(function (sh) {
       for (var i = 0; i < sh.terms.length; i++) if (fuzzy(w, sh.terms[i])) add(sh, i, TYPO, 'typo');
     });
     return out;
@@ -451,7 +452,7 @@
           // found: the word itself (or its two parts) is here, or, for the word being
           // typed, a longer form; none: nothing matched it, not even by a typo
           var exact = ms.some(function (m) { return m[2] === EXACT || (w.prefix && !m[4]); });
-          info.push({ word: w.word, t: w.t, found: exact || (sp && sp.r && !typo), none: !ms.length, fixed: fixed });
+          info.push({ word: w.word, t: w.t, found: !!(exact || (sp && sp.r && !typo)), none: !ms.length, fixed: fixed });
           imps.push(imp);
           total += imp;
           docs.forEach(function (d) {
