@@ -6,7 +6,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::model::VersionId;
+use crate::ids::VersionId;
 
 /// How bad a problem is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -137,7 +137,8 @@ impl Diagnostics {
     }
 }
 
-fn plural(n: usize) -> &'static str {
+/// "s" unless `n` is 1.
+pub fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use folio::cli::{self, BuildOptions, Verbosity};
+use folio::cmd::{self, build::BuildOptions, Verbosity};
 
 #[derive(Parser)]
 #[command(name = "folio", version, about = "Static site generator for versioned product manuals")]
@@ -43,12 +43,12 @@ enum Command {
         root: PathBuf,
     },
     /// Compare two versions, or one article between them.
-    Diff(folio::diff::cli::DiffArgs),
+    Diff(cmd::diff::DiffArgs),
     /// Preview the manual on 127.0.0.1, rebuilding and reloading on change.
-    Serve(folio::serve::ServeArgs),
+    Serve(cmd::serve::ServeArgs),
     /// Bring an existing manual in as a folio source tree (docs/IMPORT.md).
     #[command(subcommand)]
-    Import(folio::import::cli::ImportCommand),
+    Import(cmd::import::ImportCommand),
     /// Write a starter manual that builds.
     New {
         /// Folder to create.
@@ -72,7 +72,7 @@ fn main() -> ExitCode {
     if let Some(n) = cli.jobs {
         if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global() {
             eprintln!("error: cannot set up {n} worker threads: {e}");
-            return ExitCode::from(cli::EXIT_USAGE as u8);
+            return ExitCode::from(cmd::EXIT_USAGE as u8);
         }
     }
     let verbosity = if cli.quiet {
@@ -83,12 +83,12 @@ fn main() -> ExitCode {
         Verbosity::Normal
     };
     let code = match cli.command {
-        Command::Build { root, out, versions } => cli::build(&BuildOptions { root, out, versions, verbosity }),
-        Command::Check { root } => cli::check(&root, verbosity),
-        Command::Diff(args) => folio::diff::cli::run(&args),
-        Command::Serve(args) => folio::serve::run(&args, verbosity),
-        Command::Import(cmd) => folio::import::cli::run(&cmd, verbosity),
-        Command::New { dir } => cli::new_manual(&dir),
+        Command::Build { root, out, versions } => cmd::build::build(&BuildOptions { root, out, versions, verbosity }),
+        Command::Check { root } => cmd::build::check(&root, verbosity),
+        Command::Diff(args) => cmd::diff::run(&args),
+        Command::Serve(args) => cmd::serve::run(&args, verbosity),
+        Command::Import(command) => cmd::import::run(&command, verbosity),
+        Command::New { dir } => cmd::new::new_manual(&dir),
         Command::DebugTerms => {
             let mut input = String::new();
             match std::io::Read::read_to_string(&mut std::io::stdin(), &mut input) {

@@ -134,9 +134,19 @@ fn version_menu_banner_and_canonical() {
     assert!(cloud.contains(r#"<li class="missing"><a href="../w10/index.html">v1.0 <small>"#), "{cloud}");
     assert!(cloud.contains(r#"href="https://example.com/beta/">v3.0 beta"#));
     // The menu is the top bar's <details>, its summary named for screen readers.
-    assert!(cloud.contains("<details><summary aria-label=\"Version v2.0\">v2.0</summary><ul>"), "{cloud}");
-    // This version is listed, marked and not linked.
-    assert!(cloud.contains("<li aria-current=\"true\">v2.0<li>"), "{cloud}");
+    assert!(
+        cloud.contains(
+            "<details><summary aria-label=\"Version v2.0\">v2.0</summary><div class=\"vmenu\"><p>Current<ul>"
+        ),
+        "{cloud}"
+    );
+    // This version is listed, marked and not linked; the versions are grouped by status.
+    assert!(
+        cloud.contains(
+            "<li aria-current=\"true\">v2.0</ul><p>Supported<ul><li><a href=\"../w11/cloud.html\">v1.1</a></ul><p>Archived<ul>"
+        ),
+        "{cloud}"
+    );
     // The latest version has no banner; older ones link to the same page in the latest.
     assert!(!cloud.contains("<div role=\"note\">"));
     let setup10 = read(out.join("w10/setup.html"));
@@ -199,7 +209,10 @@ fn pages_load_one_stylesheet_and_one_script_which_builds_on_this_page() {
     let connector = read(out.join("w20/connector.html"));
     // The headings keep their ids; folio.js lists them as "On this page" (tests/browser),
     // so the page's HTML does not.
-    assert!(main_of(&connector).contains("<h2 id=\"ports\">Ports</h2>"), "{connector}");
+    assert!(
+        main_of(&connector).contains("<h2 id=\"ports\"><a class=\"anchor\" href=\"#ports\">Ports</a></h2>"),
+        "{connector}"
+    );
     assert!(!connector.contains("on-this-page") && !connector.contains("On this page"), "{connector}");
     // The theme's files are joined: one stylesheet and one script, plus the nav tree.
     // (assets/search/ holds search's table of the versions each term is in)
@@ -209,6 +222,9 @@ fn pages_load_one_stylesheet_and_one_script_which_builds_on_this_page() {
         .filter(|n| n != "search")
         .collect();
     assets.sort_by_key(|n| n.ends_with(".js"));
+    // The theme's icon: browsers ask for one, so every page names it (no favicon.ico 404).
+    let icon = assets.remove(assets.iter().position(|n| n.starts_with("favicon.")).expect("the theme's icon"));
+    assert!(connector.contains(&format!("<link rel=\"icon\" href=\"../assets/{icon}\">")), "{connector}");
     assert_eq!(assets.len(), 2, "{assets:?}");
     let (css, js) = (&assets[0], &assets[1]);
     assert!(css.starts_with("folio.") && css.ends_with(".css") && js.starts_with("folio.") && js.ends_with(".js"));

@@ -339,6 +339,22 @@ fn build_writes_diff_pages_linked_from_changes() {
     assert!(common::main_of(&home).contains("<a href=\"changes.html\">What changed in v2.0</a>"));
 }
 
+/// An article that never changed after it first appeared lists no versions: it was
+/// not "changed in" the first version, nor in the one that added it.
+#[test]
+fn article_history_leaves_out_articles_that_never_changed() {
+    let (_tmp, site) = built();
+    for page in ["v1.0/unchanged.html", "v3.0/unchanged.html", "v2.0/added.html", "v3.0/added.html"] {
+        let html = common::read(site.join(page));
+        let main = common::main_of(&html);
+        assert!(!main.contains("<h2>Changed in</h2>"), "{page}: {main}");
+    }
+    // An entry for the version an article first appeared in says so.
+    let html = common::read(site.join("v3.0/newname.html"));
+    let main = common::main_of(&html);
+    assert!(main.contains("<li><a href=\"../v1.0/oldname.html\">v1.0</a> <small>(added)</small>"), "{main}");
+}
+
 #[test]
 fn article_history_follows_renames() {
     let (_tmp, site) = built();

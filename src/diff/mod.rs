@@ -12,9 +12,9 @@
 //! as the version menu follows them ([`Site::counterpart_in`]): an article `old` in A
 //! and an article `new` in B with `old` among `new`'s aliases are one article.
 
-pub mod cli;
 pub mod prose;
 pub mod report;
+pub mod select;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -285,6 +285,17 @@ pub fn step<'a>(site: &'a Site, id: &ArticleId, vi: usize) -> Option<Step<'a>> {
         Some(p) if p.id != cur.id || p.title != cur.title || text_differs(site, p, cur) => Step::Modified(p),
         Some(p) => Step::Same(p),
     })
+}
+
+/// One article's entry of [`history`], computed alone (for a model patched in place).
+pub fn article_history(site: &Site, id: &ArticleId) -> Vec<usize> {
+    (0..site.views.len())
+        .filter(|&vi| {
+            site.counterpart_in(id, vi)
+                .and_then(|cur| step(site, cur, vi))
+                .is_some_and(|s| matches!(s, Step::Added | Step::Modified(_)))
+        })
+        .collect()
 }
 
 /// For each article, the built versions (indexes into [`Site::views`]) in which it

@@ -9,6 +9,8 @@ use std::fmt::Write as _;
 use scraper::node::Node;
 use scraper::{ElementRef, Html};
 
+use super::tidy::ALERT_MARK;
+
 /// What a link or image in the content becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -55,9 +57,6 @@ fn converter() -> htmd::HtmlToMarkdown {
         })
         .build()
 }
-
-/// Prefix of the paragraph that marks a typed note until the Markdown is written.
-pub(super) const ALERT_MARK: &str = "FOLIOALERTMARK";
 
 /// The note types folio renders (GitHub's alert names), matched against class names.
 const ALERT_KINDS: &[&str] = &["note", "tip", "important", "warning", "caution"];

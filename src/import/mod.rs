@@ -12,7 +12,6 @@
 //!   [`convert`] with its Markdown clean-up in `tidy`, [`links`]).
 //! - [`docusaurus`]: a Docusaurus site's `versioned_docs`.
 
-pub mod cli;
 pub mod convert;
 pub mod dedup;
 pub mod docusaurus;

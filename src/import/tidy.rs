@@ -2,7 +2,8 @@
 //! markers as `> [!NOTE]`, no trailing spaces, at most one blank line in a row outside
 //! code, table rows without alignment padding, one final newline.
 
-use super::convert::ALERT_MARK;
+/// Prefix of the paragraph that marks a typed note until the Markdown is written.
+pub(super) const ALERT_MARK: &str = "FOLIOALERTMARK";
 
 /// Follows fenced code blocks line by line (three or more backticks or tildes, closed by
 /// a run of the same character at least as long), so that clean-ups and conversions

@@ -58,10 +58,9 @@ pub mod tokenize;
 pub use extract::extract_sections;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Names the layout and encoding of the files, so a build by a folio that writes them
 /// differently never shares a build id with this one.
@@ -152,7 +151,7 @@ struct DocTerms {
 }
 
 fn analyze(doc: &SearchDoc) -> DocTerms {
-    let mut stats: FastMap<String, Stat> = FastMap::default();
+    let mut stats: FxHashMap<String, Stat> = FxHashMap::default();
     let mut buf = Vec::new();
     let mut add = |word: &str, f: &dyn Fn(&mut Stat)| {
         tokenize::index_terms(word, &mut buf);
@@ -170,7 +169,7 @@ fn analyze(doc: &SearchDoc) -> DocTerms {
         tokenize::words(k).for_each(|w| add(w, &|s| s.heading = true));
     }
     // body words are counted first and tokenized once per distinct spelling
-    let mut body: FastMap<&str, u32> = FastMap::default();
+    let mut body: FxHashMap<&str, u32> = FxHashMap::default();
     for sec in &doc.sections {
         tokenize::words(&sec.heading).for_each(|w| add(w, &|s| s.heading = true));
         for w in tokenize::words(&sec.text) {
@@ -222,9 +221,11 @@ fn analyze(doc: &SearchDoc) -> DocTerms {
 /// position from here.
 #[derive(Default)]
 pub struct Vocab {
-    ids: FastMap<Box<str>, u32>,
+    // FxHash: fast for short keys and not DoS-resistant, which a build does not need;
+    // lookups only, never iterated into output.
+    ids: FxHashMap<Box<str>, u32>,
     /// Link targets (page URLs), numbered.
-    urls: FastMap<Box<str>, u32>,
+    urls: FxHashMap<Box<str>, u32>,
     /// Each term as it appears inside a JS string literal (without the quotes).
     escaped: Vec<Box<str>>,
     terms: Vec<Box<str>>,
@@ -297,44 +298,6 @@ impl Vocab {
 
     fn is_sealed(&self) -> bool {
         self.rank.len() == self.terms.len()
-    }
-}
-
-/// A `HashMap` with a small fast hasher (FxHash); lookups only, never iterated into
-/// output without sorting.
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
-/// The Fx hash (as in rustc): not DoS-resistant, which does not matter for a build.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("chunks of 8 bytes")));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
@@ -453,7 +416,7 @@ pub fn build_prepared(docs: &[&PreparedDoc], vocab: &Vocab) -> SearchIndex {
     let title_lens: String = analyzed.iter().map(|d| shard::ALPHABET[d.title_len.min(63)] as char).collect();
 
     // The words other pages of this version link to a page by rank as its keywords.
-    let mut by_url: FastMap<u32, usize> = FastMap::default();
+    let mut by_url: FxHashMap<u32, usize> = FxHashMap::default();
     for (id, d) in docs.iter().enumerate() {
         if let Some(&u) = vocab.urls.get(d.url.as_str()) {
             by_url.insert(u, id);

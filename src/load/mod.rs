@@ -7,6 +7,7 @@
 //! diagnostics; only an unreadable root stops loading.
 
 mod front;
+pub mod identity;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostics, Location};
+use crate::error::Error;
 
 pub use front::{split_front_matter, FrontMatter};
 
@@ -36,6 +38,16 @@ pub struct ManualConfig {
     pub output: String,
     #[serde(default)]
     pub base_url: Option<String>,
+    /// The site's identity (see [`identity`]): image paths from the manual's folder,
+    /// the footer's text and links, and the pattern of each article's edit link.
+    #[serde(default)]
+    pub logo: Option<String>,
+    #[serde(default)]
+    pub favicon: Option<String>,
+    #[serde(default)]
+    pub footer: Option<identity::Footer>,
+    #[serde(default)]
+    pub edit_url: Option<String>,
 }
 
 fn default_title() -> String {
@@ -56,6 +68,10 @@ impl Default for ManualConfig {
             theme: default_theme(),
             output: default_output(),
             base_url: None,
+            logo: None,
+            favicon: None,
+            footer: None,
+            edit_url: None,
         }
     }
 }
@@ -161,22 +177,6 @@ pub struct Source {
     pub unreadable: std::collections::BTreeSet<String>,
 }
 
-/// An error that stops loading altogether.
-#[derive(Debug)]
-pub struct LoadError(pub String);
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for LoadError {}
-
-fn io_err(path: &Path, e: io::Error) -> LoadError {
-    LoadError(format!("{}: {e}", path.display()))
-}
-
 /// Writes `files` (path under the manual's root, text) into a new temporary folder and
 /// loads it, asserting that loading reported no errors: the small manuals of unit tests.
 #[cfg(test)]
@@ -194,16 +194,32 @@ pub(crate) fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Source) 
 }
 
 /// Reads the whole source tree under `root`.
-pub fn site(root: &Path, diags: &mut Diagnostics) -> Result<Source, LoadError> {
-    let meta = fs::metadata(root).map_err(|e| io_err(root, e))?;
+pub fn site(root: &Path, diags: &mut Diagnostics) -> Result<Source, Error> {
+    let meta = fs::metadata(root).map_err(|e| Error::io(root, e))?;
     if !meta.is_dir() {
-        return Err(LoadError(format!("{}: not a directory", root.display())));
+        return Err(Error::Usage(format!("{}: not a directory", root.display())));
     }
     let config = load_config(root, diags);
     let versions = load_versions(root, diags)?;
     let (articles, assets, unreadable) = load_articles(root, diags)?;
-    let theme = load_theme(root, &config.theme, diags)?;
+    let mut theme = load_theme(root, &config.theme, diags)?;
+    identity::add_files(root, &config, &mut theme, diags);
     Ok(Source { root: root.to_path_buf(), config, versions, articles, assets, theme, unreadable })
+}
+
+/// A source file's text as the loader reads it: UTF-8, without a byte-order mark.
+pub fn source_text(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
+    let mut s = String::from_utf8(bytes)?;
+    if s.starts_with('\u{feff}') {
+        s.drain(..3);
+    }
+    Ok(s)
+}
+
+/// The text of the source file at `path` as [`site`] reads it; `None` when it cannot
+/// be read or is not UTF-8.
+pub fn read_source(path: &Path) -> Option<String> {
+    source_text(fs::read(path).ok()?).ok()
 }
 
 fn read_text(abs: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<String> {
@@ -214,13 +230,8 @@ fn read_text(abs: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<String> 
             return None;
         }
     };
-    match String::from_utf8(bytes) {
-        Ok(mut s) => {
-            if s.starts_with('\u{feff}') {
-                s.drain(..3);
-            }
-            Some(s)
-        }
+    match source_text(bytes) {
+        Ok(s) => Some(s),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
@@ -304,7 +315,7 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
     match serde_yaml::from_str::<ManualConfig>(&text) {
         Ok(mut c) => {
             // A name, never a path: `../x` would publish another folder's files.
-            if !crate::model::is_safe_segment(&c.theme) {
+            if !crate::ids::is_safe_segment(&c.theme) {
                 diags.error(
                     Location::file(rel),
                     format!(
@@ -320,6 +331,7 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
                     c.base_url = None;
                 }
             }
+            identity::check(root, &text, &mut c, diags);
             c
         }
         Err(e) => {
@@ -373,7 +385,7 @@ fn rel_path(root: &Path, abs: &Path) -> PathBuf {
     PathBuf::from(rel.to_string_lossy().replace('\\', "/"))
 }
 
-fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile>, LoadError> {
+fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile>, Error> {
     let dir = root.join("versions");
     let mut out = Vec::new();
     if !dir.is_dir() {
@@ -384,7 +396,7 @@ fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile
         return Ok(out);
     }
     for entry in WalkDir::new(&dir).max_depth(1).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
-        let entry = entry.map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
+        let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -443,7 +455,7 @@ fn load_versions(root: &Path, diags: &mut Diagnostics) -> Result<Vec<VersionFile
 /// files that could not be loaded.
 type Articles = (Vec<ArticleFile>, Vec<AssetFile>, std::collections::BTreeSet<String>);
 
-fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<Articles, LoadError> {
+fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<Articles, Error> {
     let dir = root.join("articles");
     let mut articles = Vec::new();
     let mut assets = Vec::new();
@@ -454,7 +466,7 @@ fn load_articles(root: &Path, diags: &mut Diagnostics) -> Result<Articles, LoadE
     }
     let mut markdown: Vec<(PathBuf, PathBuf)> = Vec::new();
     for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
-        let entry = entry.map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
+        let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -545,7 +557,7 @@ fn digest_revisions(root: &Path, assets: &mut [AssetFile], diags: &mut Diagnosti
     }
 }
 
-fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<ThemeFiles, LoadError> {
+fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<ThemeFiles, Error> {
     let mut files = ThemeFiles::default();
     let dir = root.join("themes").join(theme);
     if !dir.is_dir() {
@@ -560,7 +572,7 @@ fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<Theme
     let tdir = dir.join("templates");
     if tdir.is_dir() {
         for entry in WalkDir::new(&tdir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
-            let entry = entry.map_err(|e| LoadError(format!("{}: {e}", tdir.display())))?;
+            let entry = entry.map_err(|e| Error::io(&tdir, e.into()))?;
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -574,12 +586,12 @@ fn load_theme(root: &Path, theme: &str, diags: &mut Diagnostics) -> Result<Theme
     let sdir = dir.join("static");
     if sdir.is_dir() {
         for entry in WalkDir::new(&sdir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e)) {
-            let entry = entry.map_err(|e| LoadError(format!("{}: {e}", sdir.display())))?;
+            let entry = entry.map_err(|e| Error::io(&sdir, e.into()))?;
             if !entry.file_type().is_file() {
                 continue;
             }
             let name = rel_path(&sdir, entry.path()).to_string_lossy().into_owned();
-            let bytes = fs::read(entry.path()).map_err(|e| io_err(entry.path(), e))?;
+            let bytes = fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             files.statics.insert(name, bytes);
         }
     }

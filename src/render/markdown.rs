@@ -301,6 +301,8 @@ pub fn render(text: &str, cx: &Context<'_>) -> RenderedBody {
         }
         i += 1;
     }
+    // Before the links are read: inserting events moves the indexes recorded there.
+    super::anchors::permalinks(&mut events);
 
     // Links and images; for links to assets with revisions, the event's index and the
     // length of the URL path to replace.
@@ -451,7 +453,7 @@ mod tests {
         let b = cx_render("# Error Code 104\n\n## Error Code 104\n\n## Firewall {#fw}\n");
         let ids: Vec<&str> = b.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["error-code-104", "error-code-104-1", "fw"]);
-        assert!(b.html.contains(r#"<h2 id="fw">Firewall</h2>"#), "{}", b.html);
+        assert!(b.html.contains(r##"<h2 id="fw"><a class="anchor" href="#fw">Firewall</a></h2>"##), "{}", b.html);
     }
 
     #[test]

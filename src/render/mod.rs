@@ -1,6 +1,7 @@
 //! Rendering: Markdown bodies to HTML (once per distinct resolved source), link checks
 //! per version, and page contexts for the templates.
 
+pub mod anchors;
 pub mod links;
 pub mod markdown;
 pub mod page;

@@ -28,6 +28,25 @@ pub const MAX_TREE_ITEMS: usize = 50;
 /// Most ancestors in a breadcrumb: the nearest ones.
 pub const MAX_BREADCRUMB: usize = 16;
 
+/// `text` as a CSS string literal (double-quoted; quotes, backslashes and line breaks
+/// escaped), for a custom property the stylesheet prints.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A titled link.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
@@ -50,6 +69,8 @@ pub struct HistoryEntry {
     pub url: String,
     pub current: bool,
     pub diff_url: Option<String>,
+    /// The article first appeared in this version (no page before it: no diff page).
+    pub added: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,12 +90,28 @@ struct PageInfo {
     title: String,
     url: String,
     source: Option<String>,
+    /// `edit_url` from manual.yaml filled in with `source`.
+    edit_url: Option<String>,
+}
+
+/// The site's settings as templates see them (`site.*`).
+#[derive(Debug, Clone, Serialize)]
+struct SiteInfo {
+    title: String,
+    base_url: Option<String>,
+    search_page: String,
+    changes_page: String,
+    /// URLs of the logo and favicon from manual.yaml (hashed copies under `assets/`).
+    logo: Option<String>,
+    favicon: Option<String>,
+    footer_text: Option<String>,
+    footer_links: Vec<Link>,
 }
 
 /// The fields every page template gets.
 #[derive(Debug, Clone, Serialize)]
 pub struct Common {
-    site: BTreeMap<&'static str, Option<String>>,
+    site: SiteInfo,
     version: VersionInfo,
     latest: VersionInfo,
     page: PageInfo,
@@ -90,6 +127,9 @@ pub struct Common {
     canonical: Option<String>,
     /// The static tree's `<ul>` (safe HTML).
     nav_html: Value,
+    /// "Manual · version · address" as a CSS string, which the theme prints on every
+    /// printed page: the address is the canonical URL, else the page's path in the site.
+    print_line: String,
 }
 
 /// The context of an article page.
@@ -121,7 +161,7 @@ pub struct VersionCx<'a> {
     /// Which built versions this build writes (links into others are not checked).
     pub selected: &'a [bool],
     pub nav_script: String,
-    /// Index of the version's articles changed per version: see [`history`].
+    /// Index of the version's articles changed per version: computed by the caller (`crate::diff::history`).
     pub history: &'a BTreeMap<ArticleId, Vec<usize>>,
     assets_from_root: BTreeMap<String, String>,
     /// Each page's title, HTML-escaped once for the thousands of trees that show it.
@@ -172,12 +212,6 @@ impl<'a> MenuTable<'a> {
         out.dedup();
         out
     }
-}
-
-/// For each article, the built versions (indexes) in which it was added or changed,
-/// following renames: see [`crate::diff::history`].
-pub fn history(site: &Site) -> BTreeMap<ArticleId, Vec<usize>> {
-    crate::diff::history(site)
 }
 
 impl<'a> VersionCx<'a> {
@@ -270,13 +304,29 @@ impl<'a> VersionCx<'a> {
         });
 
         let nav_html = Value::from_safe_string(self.tree_html(current, &root));
+        let config = &site.config;
+        let asset = |kind: &str, path: &Option<String>| {
+            let name = crate::load::identity::asset_name(kind, path.as_deref()?);
+            self.assets_from_root.get(&name).map(|u| format!("{site_root}{u}"))
+        };
+        let footer = config.footer.as_ref();
+        let source = current
+            .and_then(|id| self.view().pages.get(id).map(|p| site.files[p.file].path.to_string_lossy().into_owned()));
+        let address = canonical.clone().unwrap_or_else(|| format!("{vpath}/{url}"));
+        let print_line = css_string(&format!("{} \u{b7} {} \u{b7} {address}", config.title, self.view().version.label));
         Common {
-            site: BTreeMap::from([
-                ("title", Some(site.config.title.clone())),
-                ("base_url", site.config.base_url.clone()),
-                ("search_page", Some(site.own.search.clone())),
-                ("changes_page", Some(site.own.changes.clone())),
-            ]),
+            site: SiteInfo {
+                title: config.title.clone(),
+                base_url: config.base_url.clone(),
+                search_page: site.own.search.clone(),
+                changes_page: site.own.changes.clone(),
+                logo: asset("logo", &config.logo),
+                favicon: asset("favicon", &config.favicon),
+                footer_text: footer.and_then(|f| f.text.clone()),
+                footer_links: footer
+                    .map(|f| f.links.iter().map(|l| Link { title: l.text.clone(), url: l.url.clone() }).collect())
+                    .unwrap_or_default(),
+            },
             version: self.info(self.vi),
             latest: self.info(latest_vi),
             page: PageInfo {
@@ -284,9 +334,12 @@ impl<'a> VersionCx<'a> {
                 slug: slug.to_string(),
                 title: title.to_string(),
                 url: url.to_string(),
-                source: current.and_then(|id| {
-                    self.view().pages.get(id).map(|p| site.files[p.file].path.to_string_lossy().into_owned())
-                }),
+                edit_url: config
+                    .edit_url
+                    .as_ref()
+                    .zip(source.as_ref())
+                    .map(|(pattern, src)| crate::load::identity::edit_link(pattern, src)),
+                source,
             },
             assets: self.assets_from_root.iter().map(|(k, v)| (k.clone(), format!("{site_root}{v}"))).collect(),
             nav_script: format!("{root}{}", self.nav_script),
@@ -296,6 +349,7 @@ impl<'a> VersionCx<'a> {
             banner,
             canonical,
             nav_html,
+            print_line,
         }
     }
 
@@ -311,7 +365,8 @@ impl<'a> VersionCx<'a> {
         }
     }
 
-    /// The version menu's list: every version, newest first, linking to this page's
+    /// The version menu: every version, newest first, in groups of one status (current,
+    /// supported, archived) each under its name, linking to this page's
     /// counterpart there (or that version's home, marked `missing`); external versions
     /// link to their URL; this version is an item without a link, marked
     /// `aria-current`. Built here rather than in a template, and without `</li>` (HTML
@@ -322,10 +377,26 @@ impl<'a> VersionCx<'a> {
             Target::Article(id) => self.menus.and_then(|m| m.rows.get(id)),
             Target::Fixed(_) => None,
         };
-        let mut s = String::with_capacity(64 * site.versions.len());
-        s.push_str("<ul>");
+        let mut s = String::with_capacity(64 * site.versions.len() + 64);
+        s.push_str("<div class=\"vmenu\">");
         let mut wi = site.views.len();
+        let mut group: Option<&str> = None;
         for (v, label) in site.versions.iter().zip(&self.labels_html).rev() {
+            // A group per run of versions of one status, under its name (the `<ul>`
+            // closes the name's `<p>`).
+            if group != Some(v.status.as_str()) {
+                if group.is_some() {
+                    s.push_str("</ul>");
+                }
+                group = Some(v.status.as_str());
+                s.push_str("<p>");
+                let mut name = v.status.chars();
+                if let Some(first) = name.next() {
+                    s.extend(first.to_uppercase());
+                    s.push_str(name.as_str());
+                }
+                s.push_str("<ul>");
+            }
             if let Some(url) = &v.url {
                 s.push_str("<li class=\"external\"><a href=\"");
                 s.push_str(&escape_html(url));
@@ -366,7 +437,10 @@ impl<'a> VersionCx<'a> {
                 }
             }
         }
-        s.push_str("</ul>");
+        if group.is_some() {
+            s.push_str("</ul>");
+        }
+        s.push_str("</div>");
         s
     }
 
@@ -442,9 +516,15 @@ impl<'a> VersionCx<'a> {
                     label: w.label.clone(),
                     url: format!("{folder}{there}.html"),
                     current: wi == self.vi,
+                    added: diff_url.is_none(),
                     diff_url,
                 });
             }
+        }
+        // An article that never changed after it first appeared (in the first version,
+        // every article "appears") has no history worth a "Changed in" list.
+        if history.iter().all(|h| h.added) {
+            history.clear();
         }
         let headings = body.headings.iter().filter(|h| h.level == 2 || h.level == 3).cloned().collect();
         let ctx = ArticleContext {

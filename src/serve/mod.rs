@@ -15,94 +15,101 @@ mod reload;
 mod search;
 mod watch;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, RwLock};
 
-use crate::cli::{Verbosity, EXIT_CONTENT, EXIT_USAGE};
+/// What `folio serve` tells the person running it; the command layer decides how.
+pub trait Reporter: Send + Sync {
+    /// A line about what happened (a rebuild and its time).
+    fn say(&self, msg: &str);
+    /// A line of detail (stage timings).
+    fn detail(&self, msg: &str);
+    /// A line about a failure, always shown.
+    fn error(&self, msg: &str);
+    /// Problems found in the manual.
+    fn diagnostics(&self, diags: &crate::diag::Diagnostics);
+    /// `done` of `total` pages of a whole-site write.
+    fn pages(&self, done: u64, total: u64);
+    /// The whole-site write ended.
+    fn pages_done(&self);
+    /// The site is served at `url`.
+    fn serving(&self, url: &str);
+}
 
-/// Options of `folio serve`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ServeArgs {
+/// What to serve, and where.
+#[derive(Debug, Clone)]
+pub struct Options {
     /// The manual's folder.
-    #[arg(long, default_value = ".")]
     pub root: PathBuf,
     /// Port on 127.0.0.1; when it is busy the next free one is used (0: any free port).
-    #[arg(long, default_value_t = 4000)]
     pub port: u16,
     /// Open the site in the web browser.
-    #[arg(long)]
     pub open: bool,
+}
+
+/// Why `folio serve` could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// A problem with what it was asked (no such folder, no free port).
+    Usage(String),
+    /// Something else (a temporary folder, the file watcher).
+    Failed(String),
 }
 
 /// Prefix of the temporary folders `folio serve` builds into (then the process id).
 const TMP_PREFIX: &str = "folio-serve-";
 
-/// `folio serve`: runs until the process is stopped; returns an exit status only when it
-/// cannot start.
-pub fn run(args: &ServeArgs, verbosity: Verbosity) -> i32 {
+/// Serves the manual until the process is stopped; returns only when it cannot start.
+pub fn run(args: &Options, reporter: Arc<dyn Reporter>) -> StartError {
     let root = match std::fs::canonicalize(&args.root) {
         Ok(r) if r.is_dir() => r,
         Ok(_) => {
-            eprintln!("error: cannot read the manual: {}: not a directory", args.root.display());
-            return EXIT_USAGE;
+            return StartError::Usage(format!("cannot read the manual: {}: not a directory", args.root.display()));
         }
         Err(e) => {
-            eprintln!("error: cannot read the manual: {}: {e}", args.root.display());
-            return EXIT_USAGE;
+            return StartError::Usage(format!("cannot read the manual: {}: {e}", args.root.display()));
         }
     };
     remove_stale_folders();
     let tmp = match tempfile::Builder::new().prefix(&format!("{TMP_PREFIX}{}-", std::process::id())).tempdir() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot create a temporary folder: {e}");
-            return EXIT_CONTENT;
+            return StartError::Failed(format!("cannot create a temporary folder: {e}"));
         }
     };
     let (listener, note) = match http::bind(args.port) {
         Ok(l) => l,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_USAGE;
-        }
+        Err(msg) => return StartError::Usage(msg),
     };
     if let Some(note) = note {
-        eprintln!("{note}");
+        reporter.error(&note);
     }
     let port = match listener.local_addr() {
         Ok(a) => a.port(),
         Err(e) => {
-            eprintln!("error: cannot listen on 127.0.0.1: {e}");
-            return EXIT_USAGE;
+            return StartError::Usage(format!("cannot listen on 127.0.0.1: {e}"));
         }
     };
     // Watch before the first build, so edits made while it runs are not missed.
     let mut watcher = match watch::Watcher::start(&root) {
         Ok(w) => w,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_CONTENT;
-        }
+        Err(msg) => return StartError::Failed(msg),
     };
 
     let hub = Arc::new(reload::Hub::default());
     let served: Arc<RwLock<Option<PathBuf>>> = Arc::new(RwLock::new(None));
-    let mut builder = rebuild::Builder::new(root, tmp.path().to_path_buf(), served.clone(), hub.clone(), verbosity);
+    let mut builder =
+        rebuild::Builder::new(root, tmp.path().to_path_buf(), served.clone(), hub.clone(), reporter.clone());
     builder.initial();
     if let Err(msg) = http::start(listener, served, hub) {
-        eprintln!("error: {msg}");
-        return EXIT_CONTENT;
+        return StartError::Failed(msg);
     }
     let url = format!("http://127.0.0.1:{port}/");
-    println!("serving at {url}");
-    let _ = std::io::stdout().flush();
-    if verbosity != Verbosity::Quiet {
-        eprintln!("watching for changes; press Ctrl-C to stop");
-    }
+    reporter.serving(&url);
+    reporter.say("watching for changes; press Ctrl-C to stop");
     if args.open {
-        open_browser(&url);
+        open_browser(&url, &*reporter);
     }
     loop {
         builder.idle(&mut || watcher.has_events());
@@ -115,7 +122,7 @@ pub fn run(args: &ServeArgs, verbosity: Verbosity) -> i32 {
 }
 
 /// Opens `url` in the default browser when a launcher is available; best effort.
-fn open_browser(url: &str) {
+fn open_browser(url: &str, reporter: &dyn Reporter) {
     let launcher = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
     let child =
         Command::new(launcher).arg(url).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
@@ -126,7 +133,7 @@ fn open_browser(url: &str) {
                 let _ = c.wait();
             });
         }
-        Err(_) => eprintln!("cannot open a browser ({launcher} is not available): open {url} yourself"),
+        Err(_) => reporter.error(&format!("cannot open a browser ({launcher} is not available): open {url} yourself")),
     }
 }
 

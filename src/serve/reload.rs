@@ -2,12 +2,17 @@
 //! stream each page listens on (server-sent events: `hello`, `reload` with the changed
 //! pages, `problems` with the build's errors), and the script injected into every HTML
 //! response the preview serves (never into `folio build` output).
+//!
+//! The builder runs on plain threads and the server on its async runtime: the hub's
+//! channels are unbounded, so a broadcast never waits for a page to read its events.
 
-use std::io::Write;
-use std::net::TcpStream;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::convert::Infallible;
 use std::sync::Mutex;
 use std::time::Duration;
+
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream, StreamExt as _};
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 /// The client side of live reload.
 pub(super) const RELOAD_JS: &str = include_str!("reload.js");
@@ -16,7 +21,7 @@ pub const RELOAD_PATH: &str = "/__folio/reload.js";
 /// URL path of the event stream.
 pub const EVENTS_PATH: &str = "/__folio/events";
 /// A comment line goes down idle event streams this often, so closed ones are noticed.
-pub(super) const KEEPALIVE: Duration = Duration::from_secs(15);
+const KEEPALIVE: Duration = Duration::from_secs(15);
 
 /// The live-reload state shared by the builder and the event streams.
 #[derive(Default)]
@@ -26,7 +31,7 @@ pub struct Hub {
 
 #[derive(Default)]
 struct HubState {
-    clients: Vec<Sender<String>>,
+    clients: Vec<UnboundedSender<Event>>,
     /// Bumped by every change to the served site.
     generation: u64,
     /// The errors of the last build, while it stands.
@@ -46,15 +51,16 @@ impl Hub {
     }
 
     /// A new event stream: its receiver and the greeting to send first.
-    fn subscribe(&self) -> (Receiver<String>, String) {
-        let (tx, rx) = mpsc::channel();
+    fn subscribe(&self) -> (UnboundedReceiver<Event>, Event) {
+        let (tx, rx) = mpsc::unbounded_channel();
         let mut s = self.lock();
         s.clients.push(tx);
         let hello = serde_json::json!({ "generation": s.generation, "problems": s.problems });
         (rx, event("hello", &hello))
     }
 
-    fn broadcast(s: &mut HubState, ev: String) {
+    fn broadcast(s: &mut HubState, ev: Event) {
+        // A stream whose page has gone has dropped its receiver: forget it.
         s.clients.retain(|c| c.send(ev.clone()).is_ok());
     }
 
@@ -81,9 +87,9 @@ impl Hub {
     }
 }
 
-fn event(name: &str, data: &serde_json::Value) -> String {
-    // serde_json never writes raw newlines, so the data is one line.
-    format!("event: {name}\ndata: {data}\n\n")
+fn event(name: &str, data: &serde_json::Value) -> Event {
+    // serde_json never writes raw newlines, so the data is one `data:` line.
+    Event::default().event(name).data(data.to_string())
 }
 
 /// `html` with the live-reload script before its last `</body>` (or at the end), marked
@@ -99,22 +105,43 @@ pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
     out
 }
 
-/// A server-sent event stream: the greeting, then every event until the browser leaves.
-pub(super) fn events(mut w: TcpStream, hub: &Hub) {
+/// A server-sent event stream: the greeting, then every event until the browser leaves,
+/// with a comment line when nothing else was sent for [`KEEPALIVE`].
+pub(super) fn events(hub: &Hub) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let (rx, hello) = hub.subscribe();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
-                Connection: close\r\n\r\n";
-    if w.write_all(head.as_bytes()).and_then(|_| w.write_all(hello.as_bytes())).and_then(|_| w.flush()).is_err() {
-        return;
+    let rest = stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|ev| (ev, rx)) });
+    let all = stream::once(async move { hello }).chain(rest).map(Ok);
+    Sse::new(all).keep_alive(KeepAlive::new().interval(KEEPALIVE).text("keep-alive"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injects_before_the_last_body_end() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></BODY></html>", 3)).unwrap();
+        assert_eq!(
+            out,
+            "<html><body><p>x</p><script src=\"/__folio/reload.js\" data-folio-generation=\"3\"></script>\n</BODY></html>"
+        );
+        let out = String::from_utf8(inject(b"<p>no body</p>", 0)).unwrap();
+        assert!(out.ends_with("data-folio-generation=\"0\"></script>\n"));
     }
-    loop {
-        let chunk = match rx.recv_timeout(KEEPALIVE) {
-            Ok(ev) => ev,
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if w.write_all(chunk.as_bytes()).and_then(|_| w.flush()).is_err() {
-            return;
-        }
+
+    #[test]
+    fn events_reach_every_open_stream_and_closed_ones_are_forgotten() {
+        let hub = Hub::default();
+        let (mut a, _) = hub.subscribe();
+        let (b, _) = hub.subscribe();
+        drop(b);
+        hub.reload(Some(&["v1/a.html".to_string()]));
+        assert!(a.try_recv().is_ok(), "the open stream hears the reload");
+        assert_eq!(hub.lock().clients.len(), 1, "the closed stream is forgotten");
+        assert_eq!(hub.generation(), 1);
+        hub.problems("articles/a.md:1: broken");
+        assert!(a.try_recv().is_ok());
+        let (_c, _) = hub.subscribe();
+        assert_eq!(hub.lock().problems.as_deref(), Some("articles/a.md:1: broken"), "new pages are greeted with them");
     }
 }

@@ -12,15 +12,16 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
+use crate::engine::record::Staged;
+use crate::engine::{self, pages};
 use crate::index::{PreparedDoc, SearchDoc, Vocab};
-use crate::model::VersionId;
-use crate::write::{self, Staged};
+use crate::model::{BodyId, VersionId};
 
 /// Work for the search thread.
 pub enum Job {
     /// Prepare documents: (body index, stamp of that body, document without sections,
     /// body HTML).
-    Prepare(Vec<(usize, u64, SearchDoc, String)>),
+    Prepare(Vec<(BodyId, u64, SearchDoc, String)>),
     /// Write the index of one version into `stage`, from its documents in reading order.
     Build { vid: VersionId, epoch: u64, vpath: String, stage: PathBuf, docs: Vec<Arc<PreparedDoc>> },
 }
@@ -28,7 +29,7 @@ pub enum Job {
 /// What a [`Job`] produced.
 pub enum Done {
     /// (body index, stamp it was made for, document).
-    Prepared(Vec<(usize, u64, PreparedDoc)>),
+    Prepared(Vec<(BodyId, u64, PreparedDoc)>),
     Built {
         vid: VersionId,
         epoch: u64,
@@ -102,10 +103,10 @@ fn run(job: Job, vocab: &Mutex<Vocab>) -> Done {
     let mut vocab = vocab.lock().unwrap_or_else(|e| e.into_inner());
     match job {
         Job::Prepare(items) => {
-            let prepared: Vec<(usize, u64, PreparedDoc)> = items
+            let prepared: Vec<(BodyId, u64, PreparedDoc)> = items
                 .into_iter()
                 .map(|(bi, stamp, doc, html)| {
-                    let mut p = write::prepare_search_doc(doc, &html);
+                    let mut p = engine::search::prepare_search_doc(doc, &html);
                     vocab.intern(&mut p);
                     (bi, stamp, p)
                 })
@@ -117,7 +118,7 @@ fn run(job: Job, vocab: &Mutex<Vocab>) -> Done {
             let refs: Vec<&PreparedDoc> = docs.iter().map(|d| d.as_ref()).collect();
             let result = std::fs::create_dir_all(&stage)
                 .map_err(|e| format!("{}: {e}", stage.display()))
-                .and_then(|_| write::search_into(&stage, &vpath, &refs, &vocab).map_err(|e| e.to_string()));
+                .and_then(|_| pages::search_index(&stage, &vpath, &refs, &vocab).map_err(|e| e.to_string()));
             Done::Built { vid, epoch, stage, result }
         }
     }

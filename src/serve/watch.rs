@@ -1,10 +1,13 @@
 //! Watching the source tree: `articles/`, `versions/`, `themes/` and `manual.yaml`.
 //!
 //! File-system events arrive in bursts (an editor's save is often a rename, a write and
-//! a close), so they are collected until ~50 ms pass without a new one and handed over
-//! as one [`Batch`] of repository-relative paths. Files `load` never reads (hidden ones)
-//! and editors' temporary files are ignored. Symbolic links inside the source folders are
-//! not followed, as `load` does not follow them: the watcher watches what build reads.
+//! a close). notify-debouncer-full holds each event for [`DEBOUNCE`], pairs the two
+//! halves of a rename and drops the events of files that came and went; its batches
+//! are then joined while they follow each other within [`SETTLE`] (at most for
+//! [`MAX_BURST`]), so a burst is handed over as one [`Batch`] of repository-relative
+//! paths. Files `load` never reads (hidden ones) and editors' temporary files are
+//! ignored. Symbolic links inside the source folders are not followed, as `load` does
+//! not follow them: the watcher watches what build reads.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -12,10 +15,16 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use notify::event::ModifyKind;
-use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache};
 
-/// Quiet time that ends a burst of events.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// How long the debouncer holds an event before handing it over (it looks again every
+/// [`TICK`]).
+const DEBOUNCE: Duration = Duration::from_millis(15);
+const TICK: Duration = Duration::from_millis(5);
+/// Batches closer than this are one burst. With [`DEBOUNCE`], a lone save is handed
+/// over ~50 ms after its last event, as before the debouncer.
+const SETTLE: Duration = Duration::from_millis(30);
 /// A burst is cut after this long even if events keep coming.
 const MAX_BURST: Duration = Duration::from_secs(1);
 /// The folders watched recursively.
@@ -39,8 +48,8 @@ impl Batch {
 
 /// The watcher of one manual.
 pub struct Watcher {
-    watcher: RecommendedWatcher,
-    rx: Receiver<notify::Result<notify::Event>>,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    rx: Receiver<DebounceEventResult>,
     root: PathBuf,
     watched: BTreeSet<&'static str>,
     /// Changes received by [`Watcher::has_events`], not yet handed out.
@@ -55,19 +64,17 @@ impl Watcher {
         // does the watcher: a link to `/usr` in `articles/` must not add a watch per
         // folder of `/usr`.
         let config = notify::Config::default().with_follow_symlinks(false);
-        let mut watcher = RecommendedWatcher::new(
-            move |res| {
-                let _ = tx.send(res);
-            },
-            config,
-        )
-        .map_err(|e| format!("cannot watch {} for changes: {e}", root.display()))?;
+        let handler = move |res: DebounceEventResult| {
+            let _ = tx.send(res);
+        };
+        let mut debouncer = new_debouncer_opt(DEBOUNCE, Some(TICK), handler, RecommendedCache::new(), config)
+            .map_err(|e| format!("cannot watch {} for changes: {e}", root.display()))?;
         // The root itself, for manual.yaml and for the folders appearing later.
-        watcher
+        debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch {} for changes: {e}", root.display()))?;
         let mut w =
-            Watcher { watcher, rx, root: root.to_path_buf(), watched: BTreeSet::new(), early: Batch::default() };
+            Watcher { debouncer, rx, root: root.to_path_buf(), watched: BTreeSet::new(), early: Batch::default() };
         w.watch_folders();
         Ok(w)
     }
@@ -80,12 +87,12 @@ impl Watcher {
             let dir = self.root.join(name);
             let is_dir = dir.is_dir();
             if self.watched.contains(name) && !is_dir {
-                let _ = self.watcher.unwatch(&dir);
+                let _ = self.debouncer.unwatch(&dir);
                 self.watched.remove(name);
                 changed = true;
             } else if !self.watched.contains(name)
                 && is_dir
-                && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok()
+                && self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok()
             {
                 self.watched.insert(name);
                 changed = true;
@@ -100,23 +107,23 @@ impl Watcher {
         let mut batch = std::mem::take(&mut self.early);
         let deadline = timeout.map(|t| Instant::now() + t);
         while batch.is_empty() {
-            let ev = match deadline {
+            let res = match deadline {
                 None => match self.rx.recv() {
-                    Ok(ev) => ev,
-                    // The watcher lives as long as self, so the channel stays open.
+                    Ok(res) => res,
+                    // The debouncer lives as long as self, so the channel stays open.
                     Err(_) => return None,
                 },
                 Some(d) => match self.rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
-                    Ok(ev) => ev,
+                    Ok(res) => res,
                     Err(_) => return None,
                 },
             };
-            self.add(ev, &mut batch);
+            self.add(res, &mut batch);
         }
         let start = Instant::now();
         while start.elapsed() < MAX_BURST {
-            match self.rx.recv_timeout(DEBOUNCE) {
-                Ok(ev) => self.add(ev, &mut batch),
+            match self.rx.recv_timeout(SETTLE) {
+                Ok(res) => self.add(res, &mut batch),
                 Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => break,
             }
         }
@@ -125,23 +132,32 @@ impl Watcher {
 
     /// Whether relevant changes are waiting (does not block).
     pub fn has_events(&mut self) -> bool {
-        while let Ok(ev) = self.rx.try_recv() {
+        while let Ok(res) = self.rx.try_recv() {
             let mut early = std::mem::take(&mut self.early);
-            self.add(ev, &mut early);
+            self.add(res, &mut early);
             self.early = early;
         }
         !self.early.is_empty()
     }
 
-    fn add(&mut self, ev: notify::Result<notify::Event>, batch: &mut Batch) {
-        let ev = match ev {
-            Ok(ev) => ev,
+    fn add(&mut self, res: DebounceEventResult, batch: &mut Batch) {
+        let events = match res {
+            Ok(events) => events,
             Err(_) => {
                 // A watch error usually means lost events: read everything again.
                 batch.rescan = true;
                 return;
             }
         };
+        for ev in &events {
+            self.add_event(ev, batch);
+        }
+        if self.watch_folders() {
+            batch.rescan = true;
+        }
+    }
+
+    fn add_event(&mut self, ev: &DebouncedEvent, batch: &mut Batch) {
         if ev.need_rescan() {
             batch.rescan = true;
         }
@@ -160,14 +176,11 @@ impl Watcher {
                         continue;
                     }
                     if self.watched.remove(name) {
-                        let _ = self.watcher.unwatch(&self.root.join(name));
+                        let _ = self.debouncer.unwatch(self.root.join(name));
                     }
                 }
                 batch.paths.insert(rel);
             }
-        }
-        if self.watch_folders() {
-            batch.rescan = true;
         }
     }
 }
@@ -252,5 +265,41 @@ mod tests {
         if let Some(batch) = w.next_batch(Some(Duration::from_millis(500))) {
             panic!("the watcher followed a new link: {batch:?}");
         }
+    }
+
+    #[test]
+    fn a_burst_is_one_batch_and_a_rename_save_names_the_saved_file() {
+        let d = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(d.path()).unwrap();
+        std::fs::create_dir_all(root.join("articles/guide")).unwrap();
+        std::fs::write(root.join("articles/a.md"), "a").unwrap();
+        let mut w = Watcher::start(&root).unwrap();
+        // Several files written a few milliseconds apart (a checkout, a search and
+        // replace): one batch.
+        for name in ["a.md", "b.md", "guide/c.md", "guide/d.md"] {
+            std::fs::write(root.join("articles").join(name), "x").unwrap();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let batch = w.next_batch(Some(Duration::from_secs(5))).expect("the writes are seen");
+        let want = ["articles/a.md", "articles/b.md", "articles/guide/c.md", "articles/guide/d.md"];
+        for p in want {
+            assert!(batch.paths.contains(Path::new(p)), "{p} missing from {batch:?}");
+        }
+        assert!(w.next_batch(Some(Duration::from_millis(300))).is_none(), "the burst was split");
+        // An editor's save: the text goes to a hidden temporary file, renamed over the
+        // article; the backup it leaves is ignored.
+        std::fs::write(root.join("articles/.a.md.tmp"), "saved").unwrap();
+        std::fs::copy(root.join("articles/a.md"), root.join("articles/a.md~")).unwrap();
+        std::fs::rename(root.join("articles/.a.md.tmp"), root.join("articles/a.md")).unwrap();
+        let batch = w.next_batch(Some(Duration::from_secs(5))).expect("the save is seen");
+        let paths: Vec<_> = batch.paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        assert_eq!(paths, ["articles/a.md"], "{batch:?}");
+        // manual.yaml at the root is watched; the output folder's files are not.
+        std::fs::create_dir_all(root.join("site/v1")).unwrap();
+        std::fs::write(root.join("site/v1/a.html"), "x").unwrap();
+        std::fs::write(root.join("manual.yaml"), "title: M\n").unwrap();
+        let batch = w.next_batch(Some(Duration::from_secs(5))).expect("manual.yaml is seen");
+        let paths: Vec<_> = batch.paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        assert_eq!(paths, ["manual.yaml"], "{batch:?}");
     }
 }

@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::WriteError;
+use super::Error;
 
 /// The manifest's file name, at the top of every site folio writes.
 pub const MANIFEST: &str = ".folio-site";
@@ -75,19 +75,18 @@ pub fn manifest_text(files: &[String]) -> String {
 }
 
 /// Marks `dir` (a fresh staging folder) as being written by this process.
-pub fn mark_staging(dir: &Path) -> Result<(), WriteError> {
+pub fn mark_staging(dir: &Path) -> Result<(), Error> {
     let path = dir.join(MANIFEST);
-    fs::write(&path, format!("{HEADER}\n{BUILDING}{}\n", std::process::id()))
-        .map_err(|e| WriteError(format!("{}: {e}", path.display())))
+    fs::write(&path, format!("{HEADER}\n{BUILDING}{}\n", std::process::id())).map_err(|e| Error::io(&path, e))
 }
 
 /// `out` as the build will use it: a symbolic link is followed to the folder it names,
 /// so the site is built into that folder and the link is left as it is.
-pub fn resolve_out(out: &Path) -> Result<PathBuf, WriteError> {
+pub fn resolve_out(out: &Path) -> Result<PathBuf, Error> {
     match fs::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(out) {
             Ok(target) => Ok(target),
-            Err(e) => Err(WriteError(format!(
+            Err(e) => Err(Error::Usage(format!(
                 "refusing to write the site to {}: it is a symbolic link whose target cannot be read ({e})",
                 out.display()
             ))),
@@ -244,15 +243,19 @@ pub fn interrupted() -> bool {
 }
 
 /// Removes this process's staging folders: for an interrupted build (Ctrl-C, TERM).
-/// Files still being written may make a removal fail; the next build removes the rest.
+/// No write starts after this; the few in flight are waited out by retrying, and what
+/// is left even then the next build removes.
 pub fn on_interrupt() {
     INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
     let mut s = STAGING.lock().unwrap_or_else(|e| e.into_inner());
     for dir in s.drain(..) {
-        for _ in 0..3 {
+        // Writes already started may still add a file or two: try again a few times,
+        // a moment apart (no new write starts once INTERRUPTED is set).
+        for _ in 0..20 {
             if fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
                 break;
             }
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
 }

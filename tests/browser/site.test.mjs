@@ -184,10 +184,10 @@ const menuEntry = (page, label) => menu(page).locator('li').filter({
 
 async function openMenu(page) {
   const m = menu(page);
-  assert.equal(await m.locator('ul').isVisible(), false, 'the version menu starts closed');
+  assert.equal(await m.locator('.vmenu').isVisible(), false, 'the version menu starts closed');
   await m.locator('summary').click();
   assert.equal(await m.evaluate((d) => d.open), true, 'clicking the summary opens the version menu');
-  await m.locator('ul').waitFor({ state: 'visible' });
+  await m.locator('.vmenu').waitFor({ state: 'visible' });
 }
 
 for (const name of ['http', 'file']) {

@@ -1,5 +1,5 @@
 //! `folio import html` and `folio import docusaurus`: the command-line face of
-//! [`super::html`] and [`super::docusaurus::run`]. Prints the summary
+//! [`crate::import::html`] and [`crate::import::docusaurus::run`]. Prints the summary
 //! (stdout) or every problem (stderr); exit status 0 on success, 1 when the input has
 //! problems, 2 for problems with the arguments.
 
@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::cli::{Verbosity, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
+use super::{Verbosity, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
+use crate::import;
 
 /// What to import.
 #[derive(Debug, Clone, Subcommand)]
@@ -87,14 +88,14 @@ fn parse_version(s: &str) -> Result<(String, PathBuf), String> {
 pub fn run(cmd: &ImportCommand, verbosity: Verbosity) -> i32 {
     let (result, into) = match cmd {
         ImportCommand::Html(a) => match html_options(a) {
-            Ok(opts) => (super::html(&opts), &a.into),
+            Ok(opts) => (import::html(&opts), &a.into),
             Err(code) => return code,
         },
         ImportCommand::Docusaurus(a) => {
             if let Some(code) = check_url(a.site_url.as_deref()) {
                 return code;
             }
-            let opts = super::docusaurus::DocusaurusOptions {
+            let opts = import::docusaurus::DocusaurusOptions {
                 site: a.site.clone(),
                 into: a.into.clone(),
                 current: a.current.clone(),
@@ -102,7 +103,7 @@ pub fn run(cmd: &ImportCommand, verbosity: Verbosity) -> i32 {
                 site_url: a.site_url.clone(),
                 manual_title: a.manual_title.clone(),
             };
-            (super::docusaurus::run(&opts), &a.into)
+            (import::docusaurus::run(&opts), &a.into)
         }
     };
     finish(result, into, verbosity)
@@ -118,11 +119,11 @@ fn check_url(url: Option<&str>) -> Option<i32> {
     }
 }
 
-fn html_options(a: &HtmlArgs) -> Result<super::HtmlOptions, i32> {
+fn html_options(a: &HtmlArgs) -> Result<import::HtmlOptions, i32> {
     if let Some(code) = check_url(a.site_url.as_deref()) {
         return Err(code);
     }
-    Ok(super::HtmlOptions {
+    Ok(import::HtmlOptions {
         versions: a.versions.clone(),
         into: a.into.clone(),
         content: a.content.clone(),
@@ -136,7 +137,7 @@ fn html_options(a: &HtmlArgs) -> Result<super::HtmlOptions, i32> {
 }
 
 fn finish(
-    result: Result<super::emit::Report, Vec<super::ImportError>>,
+    result: Result<import::emit::Report, Vec<import::ImportError>>,
     into: &std::path::Path,
     verbosity: Verbosity,
 ) -> i32 {

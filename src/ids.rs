@@ -1,4 +1,5 @@
-//! Newtype ids: [`VersionId`] orders numerically by dotted parts, [`ArticleId`] is a slug.
+//! Newtype ids: [`VersionId`] orders numerically by dotted parts, [`ArticleId`] is a
+//! slug, [`BodyId`] is a position among the model's distinct sources.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -93,6 +94,45 @@ pub fn is_safe_segment(s: &str) -> bool {
         && !s.starts_with('.')
         && s.len() <= 200
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+}
+
+/// Position of one distinct resolved source in the model's `Site::bodies`. Everything
+/// kept per body (rendered HTML, search documents, where a fragment was written) is a
+/// vector aligned with it and indexed by it, never by a bare position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BodyId(pub usize);
+
+impl BodyId {
+    /// The position, for vectors aligned with the bodies.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl<T> std::ops::Index<BodyId> for [T] {
+    type Output = T;
+    fn index(&self, id: BodyId) -> &T {
+        &self[id.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<BodyId> for [T] {
+    fn index_mut(&mut self, id: BodyId) -> &mut T {
+        &mut self[id.0]
+    }
+}
+
+impl<T> std::ops::Index<BodyId> for Vec<T> {
+    type Output = T;
+    fn index(&self, id: BodyId) -> &T {
+        &self[id.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<BodyId> for Vec<T> {
+    fn index_mut(&mut self, id: BodyId) -> &mut T {
+        &mut self[id.0]
+    }
 }
 
 #[cfg(test)]

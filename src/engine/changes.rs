@@ -14,11 +14,14 @@ use std::collections::{BTreeSet, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{render_to, Out, WriteError, Written};
+use super::record::render_to;
+use super::record::Written;
 use crate::diff::{self, prose, text, Step};
+use crate::error::Error;
 use crate::model::{ArticleId, Page, Site};
 use crate::render::page::{Target, VersionCx};
 use crate::render::{RenderedBody, Theme};
+use crate::write::Sink;
 
 /// Rows of unchanged text kept in view around each change on a diff page.
 const CONTEXT_ROWS: usize = 2;
@@ -98,13 +101,13 @@ struct DiffPage {
 /// Writes `changes.html` and the diff pages of the version `cx` stands for. Rendered
 /// bodies are not needed: diffs read the model.
 pub(super) fn write(
-    o: &Out,
+    o: &Sink,
     site: &Site,
     theme: &Theme,
     cx: &VersionCx<'_>,
     _bodies: &[Option<RenderedBody>],
     w: &mut Written,
-) -> Result<(), WriteError> {
+) -> Result<(), Error> {
     let vi = cx.vi;
     let view = cx.view();
     let vpath = &view.version.path;
@@ -220,13 +223,13 @@ pub(super) fn write(
 /// Writes a diff page for every article of the version that [`diff::step`] calls
 /// modified; returns their slugs.
 fn write_diff_pages(
-    o: &Out,
+    o: &Sink,
     site: &Site,
     theme: &Theme,
     cx: &VersionCx<'_>,
     d: &diff::VersionDiff,
     w: &mut Written,
-) -> Result<BTreeSet<String>, WriteError> {
+) -> Result<BTreeSet<String>, Error> {
     let vi = cx.vi;
     let view = cx.view();
     let modified: Vec<(&ArticleId, &Page, &Page)> = view
@@ -241,7 +244,7 @@ fn write_diff_pages(
     let moved: HashMap<&str, &diff::Moved> = d.moved.iter().map(|m| (m.slug.as_str(), m)).collect();
     let parts: Vec<Written> = modified
         .par_iter()
-        .map(|&(id, old, cur)| -> Result<Written, WriteError> {
+        .map(|&(id, old, cur)| -> Result<Written, Error> {
             let mut part = Written::default();
             let page = diff_page(site, cx, old, cur, moved.get(id.as_str()).copied());
             let rel = format!("{}/diff/{id}.html", view.version.path);

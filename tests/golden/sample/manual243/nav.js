@@ -1,0 +1,16 @@
+window.__folioNavData=[
+["manual","Open Dental Manual",0],
+["mainmenu","Main Menu",1],
+["eservicessetup","eServices Setup",2],
+["econnector","eConnector",3],
+["allowapplication","eConnector Firewall",4],
+["portalhostedbyod","Patient Portal Setup",3],
+["portalaccess","Patient Portal Access",4],
+["portaltroubleshooting","Patient Portal Troubleshooting",4],
+["eservicestroubleshooting","eServices: General Troubleshooting",3],
+["patients","Patients",1],
+["patientedit","Edit Patient Information",2],
+["setup","Setup Menu",1],
+["codesystemimport","Importing Code Systems",2],
+["middletier","Middle Tier",2],
+["xchargesetup","XCharge Setup",2]];
