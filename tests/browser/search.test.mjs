@@ -17,6 +17,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { buildManual, siteDir, siteMode, startSuite } from './harness.mjs';
@@ -31,6 +32,16 @@ const T = { timeout: 30_000 };
 const BIN = process.env.FOLIO_BIN;
 
 const { server, cleanups, inContext } = await startSuite(SITE);
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's violations inside the search form (the box, its dropdown and footer). */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document.querySelector('form[role=search]'), { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  });
+}
 
 /** Opens a site-relative path, with an optional query string (`?q=…`). */
 async function goto(mode, page, rel, query = '') {
@@ -132,6 +143,7 @@ for (const name of ['http', 'file']) {
         assert.ok(ids.every(Boolean), 'options have ids, are links, and hold nothing interactive');
         assert.equal(new Set(ids).size, ids.length, 'option ids are unique');
         assert.equal(await page.locator('[role="listbox"] > :not([role="none"])').count(), 0, 'list items are presentational');
+        if (mode.name === 'http') assert.deepEqual(await axeViolations(page), [], 'axe-core: the open dropdown');
 
         // Debounce: quick typing (five input events at once) is searched and rendered
         // once, and not before the debounce delay even though everything is loaded.
@@ -297,6 +309,7 @@ for (const name of ['http', 'file']) {
         assert.deepEqual(in164.map(([, r]) => r).sort(), ['manual164/econnector.html', 'manual164/portaltroubleshooting.html']);
         for (const [, h] of links) assert.ok(existsSync(path.join(SITE, mode.rel(h))), `${h} is a page of the site`);
         assert.match(await live(page), /^No results in v24\.3; 2 results in v16\.4, 2 results in v16\.3$/);
+        if (mode.name === 'http') assert.deepEqual(await axeViolations(page), [], 'axe-core: the suggestions');
         // only the table and the two versions it names were loaded, nothing of the others
         const loaded = requests.filter((u) => /\/search\//.test(u)).map((u) => mode.rel(u).split('/search/')[0]);
         assert.deepEqual([...new Set(loaded)].sort(), ['assets', 'manual163', 'manual164', LATEST]);
