@@ -255,7 +255,7 @@ function folioQuery(q) {
   const want = q.trim();
   const done = () => {
     const a = foot.querySelector('a.search-all');
-    return (a && a.getAttribute('href').endsWith(`?q=${encodeURIComponent(want)}`)) || foot.textContent === `No results for “${want}”`;
+    return foot.parentNode.getAttribute('data-q') === want || (a && a.getAttribute('href').endsWith(`?q=${encodeURIComponent(want)}`)) || foot.textContent === `No results for “${want}”`;
   };
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -282,7 +282,7 @@ function folioArmKeystroke(q) {
     input.addEventListener('keydown', () => (t0 = performance.now()), { once: true });
     const ob = new MutationObserver(() => {
       const a = foot.querySelector('a.search-all');
-      if (t0 && ((a && a.getAttribute('href').endsWith(`?q=${encodeURIComponent(want)}`)) || foot.textContent === `No results for “${want}”`)) {
+      if (t0 && (foot.parentNode.getAttribute('data-q') === want || (a && a.getAttribute('href').endsWith(`?q=${encodeURIComponent(want)}`)) || foot.textContent === `No results for “${want}”`)) {
         ob.disconnect();
         resolve(performance.now() - t0);
       }

@@ -54,6 +54,10 @@ enum Command {
         /// Folder to create.
         dir: PathBuf,
     },
+    /// Print the search index's terms of each word read from stdin, one line per word
+    /// (a check that search.js tokenizes and stems as the index does).
+    #[command(name = "debug-terms", hide = true)]
+    DebugTerms,
 }
 
 /// The build allocates many small, short-lived strings on several threads at once;
@@ -85,6 +89,19 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(&args, verbosity),
         Command::Import(command) => cmd::import::run(&command, verbosity),
         Command::New { dir } => cmd::new::new_manual(&dir),
+        Command::DebugTerms => {
+            let mut input = String::new();
+            match std::io::Read::read_to_string(&mut std::io::stdin(), &mut input) {
+                Ok(_) => {
+                    print!("{}", folio::index::tokenize::debug_terms(&input));
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: cannot read stdin: {e}");
+                    1
+                }
+            }
+        }
     };
     ExitCode::from(code as u8)
 }

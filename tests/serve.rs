@@ -283,7 +283,9 @@ fn served_is_built(server: &Server, root: &Path) {
     let deadline = Instant::now() + PATIENCE;
     loop {
         let mut differ = Vec::new();
-        for (rel, bytes) in &want {
+        // (search's table of the versions each term is in is not refreshed by the
+        // server's per-version index rebuilds: SPEC.md §10, "Search")
+        for (rel, bytes) in want.iter().filter(|(rel, _)| !rel.starts_with("assets/search/")) {
             let (status, body) = server.get(&format!("/{rel}"));
             let want_text = String::from_utf8_lossy(bytes);
             if status != 200 || without_script(&body) != want_text {

@@ -143,6 +143,8 @@ pub(super) fn all(
     let window = 2 * rayon::current_num_threads().max(1);
     let mut prepared: Vec<Option<index::PreparedDoc>> = (0..n_bodies).map(|_| None).collect();
     let mut vocab = index::Vocab::default();
+    // which versions have each term, for search's "in other versions" (assets/search/)
+    let mut versions_table = index::VersionTable::default();
     let mut parts: Vec<Result<Written, Error>> = Vec::with_capacity(chosen.len());
     for start in (0..chosen.len()).step_by(window) {
         let span = start..(start + window).min(chosen.len());
@@ -184,6 +186,10 @@ pub(super) fn all(
             progress,
             targets: &targets,
         };
+        for (&vi, list) in chosen[span.clone()].iter().zip(&docs) {
+            let v = &site.views[vi].version;
+            versions_table.add(&v.path, &v.label, &list.iter().map(|(_, p)| *p).collect::<Vec<_>>());
+        }
         parts
             .par_extend(chosen[span.clone()].par_iter().zip(&docs).map(|(&vi, docs)| shared.version(vi, docs, &vocab)));
         drop(docs);
@@ -202,6 +208,11 @@ pub(super) fn all(
     }
     for part in parts {
         w = w.merge(part?);
+    }
+    for (rel, bytes) in versions_table.files(&vocab) {
+        let rel = format!("assets/search/{rel}");
+        o.write(&rel, &bytes)?;
+        w.files.push(rel);
     }
     w.targets.extend(targets.into_inner().unwrap_or_else(|e| e.into_inner()));
 

@@ -5,6 +5,12 @@
 //! page). Text of `<script>`, `<style>` and `aria-hidden="true"` elements is skipped, and
 //! so is a callout's title (`<p class="callout-title">Note</p>`, see
 //! [`crate::render::markdown`]): it names the note's type, not what the page says.
+//! The text of `<b>`, `<strong>`, `<i>`, `<em>` and `<a>` elements outside headings is
+//! also kept apart, as the section's **names** (a manual sets the names of windows,
+//! buttons and features in bold and links them): the index joins their words into pair
+//! terms (see [`super::tokenize::pair_term`]).
+//! So is each link's target and text, the section's **links**: the index gives the
+//! linked page the words other pages name it by.
 //! lol_html hands text over raw, so character references are decoded here.
 
 use super::Section;
@@ -29,6 +35,14 @@ struct State {
     text: String,
     in_heading: bool,
     hidden: u32,
+    /// Depth of emphasis elements, and where in `text` the outermost one began.
+    emph: u32,
+    emph_start: usize,
+    names: Vec<String>,
+    /// The link being read (its href and where its text began in `text`), and the
+    /// section's links so far.
+    link: Option<(String, usize)>,
+    links: Vec<(String, String)>,
 }
 
 impl State {
@@ -47,9 +61,13 @@ impl State {
         let heading = clean(&self.heading);
         let text = clean(&self.text);
         // an empty untitled lead-in is not a section
+        let names = std::mem::take(&mut self.names);
+        let links = std::mem::take(&mut self.links);
         if !(heading.is_empty() && text.is_empty() && self.anchor.is_empty()) {
-            self.sections.push(Section { anchor: std::mem::take(&mut self.anchor), heading, text });
+            self.sections.push(Section { anchor: std::mem::take(&mut self.anchor), heading, text, names, links });
         }
+        self.emph = 0;
+        self.link = None;
         self.anchor.clear();
         self.heading.clear();
         self.text.clear();
@@ -60,6 +78,7 @@ impl State {
 pub fn extract_sections(body_html: &str) -> Vec<Section> {
     let state = Rc::new(RefCell::new(State::default()));
     let (s_heading, s_hidden, s_block, s_text) = (state.clone(), state.clone(), state.clone(), state.clone());
+    let (s_emph, s_link) = (state.clone(), state.clone());
     let settings = RewriteStrSettings {
         element_content_handlers: vec![
             element!("h1, h2, h3, h4, h5, h6", move |el: &mut Element| {
@@ -86,6 +105,62 @@ pub fn extract_sections(body_html: &str) -> Vec<Section> {
                         Ok(())
                     }))?;
                 }
+                Ok(())
+            }),
+            element!("b, strong, i, em, a", move |el: &mut Element| {
+                if !el.can_have_content() {
+                    return Ok(());
+                }
+                {
+                    let mut st = s_emph.borrow_mut();
+                    if st.in_heading || st.hidden > 0 {
+                        return Ok(());
+                    }
+                    if st.emph == 0 {
+                        st.emph_start = st.text.len();
+                    }
+                    st.emph += 1;
+                }
+                let st = s_emph.clone();
+                el.on_end_tag(end_tag!(move |_| {
+                    let mut st = st.borrow_mut();
+                    if st.emph == 0 {
+                        return Ok(());
+                    }
+                    st.emph -= 1;
+                    if st.emph == 0 && st.emph_start <= st.text.len() {
+                        let name = clean(&st.text[st.emph_start..]);
+                        if name.contains(' ') && name.len() <= 80 {
+                            st.names.push(name);
+                        }
+                    }
+                    Ok(())
+                }))?;
+                Ok(())
+            }),
+            element!("a[href]", move |el: &mut Element| {
+                let href = decode(&el.get_attribute("href").unwrap_or_default());
+                {
+                    let mut st = s_link.borrow_mut();
+                    if st.in_heading || st.hidden > 0 || st.link.is_some() || !el.can_have_content() {
+                        return Ok(());
+                    }
+                    let at = st.text.len();
+                    st.link = Some((href, at));
+                }
+                let st = s_link.clone();
+                el.on_end_tag(end_tag!(move |_| {
+                    let mut st = st.borrow_mut();
+                    if let Some((href, at)) = st.link.take() {
+                        if at <= st.text.len() {
+                            let text = clean(&st.text[at..]);
+                            if !text.is_empty() && text.len() <= 120 {
+                                st.links.push((href, text));
+                            }
+                        }
+                    }
+                    Ok(())
+                }))?;
                 Ok(())
             }),
             element!("*", move |el: &mut Element| {
@@ -225,7 +300,7 @@ mod tests {
     use super::*;
 
     fn sec(anchor: &str, heading: &str, text: &str) -> Section {
-        Section { anchor: anchor.into(), heading: heading.into(), text: text.into() }
+        Section { anchor: anchor.into(), heading: heading.into(), text: text.into(), names: vec![], links: vec![] }
     }
 
     #[test]
@@ -237,7 +312,10 @@ mod tests {
             extract_sections(html),
             vec![
                 sec("", "", "Intro text."),
-                sec("error-104", "Error 104", "Check the firewall. one two"),
+                Section {
+                    links: vec![("x.html".into(), "firewall".into())],
+                    ..sec("error-104", "Error 104", "Check the firewall. one two")
+                },
                 sec("", "No id", "More"),
             ]
         );
@@ -266,6 +344,15 @@ mod tests {
     fn inline_markup_does_not_split_words() {
         let html = "<p><b>e</b>Connector<br>next</p><table><tr><td>a</td><td>b</td></tr></table>";
         assert_eq!(extract_sections(html)[0].text, "eConnector next a b");
+    }
+
+    #[test]
+    fn names_are_the_bold_italic_and_linked_phrases() {
+        let html = "<h2 id=\"a\"><b>Not a name</b></h2><p>Open <b>Hygienist List</b>, then <a href=\"x.html\">Routing <i>Slips</i></a> and <b>OK</b>.</p>";
+        let s = &extract_sections(html)[0];
+        assert_eq!(s.text, "Open Hygienist List, then Routing Slips and OK.");
+        assert_eq!(s.names, ["Hygienist List", "Routing Slips"], "one-word names add nothing to the words");
+        assert_eq!(s.links, [("x.html".to_string(), "Routing Slips".to_string())]);
     }
 
     #[test]

@@ -22,12 +22,27 @@
 //! * `l` has one [`shard::ALPHABET`] digit per document: how many distinct query
 //!   terms its title has (capped at 63), so a query that is exactly a title can rank
 //!   that page first without loading anything else.
+//! * Besides its words, a document's terms include **pair terms** (two words in a row
+//!   joined, [`tokenize::pair_term`]): every pair of its title (title flag), keywords and
+//!   headings (heading flag), and, counted as body words, of its bold, italic and linked
+//!   phrases ([`Section::names`]) and of two capitalised words in a row in its text. So a
+//!   query's two words in a row can find the page that names them together, and a word
+//!   typed as one (`Autocodes`) the page that writes two (`Auto Codes`).
+//! * The words other pages of the version **link** to a page by ([`Section::links`])
+//!   are indexed with that page, as its keywords (heading flag).
+//! * [`VersionTable`] is the manual's table of the versions each term is in, for the
+//!   runtime's suggestions from other versions.
 //!
-//! **Ranking** happens in the runtime (`search.js`): score = Σ over query words of
-//! idf × (BM25 body part + 5 if in the title + 2.5 if in a heading or keyword),
-//! × 0.7 for a longer form of the word being typed and × 0.5 for a one-edit typo;
-//! pages with more of the query words come first, an exact title match leads, ties go
-//! to the lower doc id. Quoted phrases are checked against fragment text.
+//! **Ranking** happens in the runtime (`search.js`, `run`): for each query word, its
+//! importance (idf over the pages it matches; a third for generic words such as
+//! "setup" or "list") times its best match on the page: title 5, heading or keyword 2.5,
+//! body up to 2.2 (BM25), × 0.7 for a longer form of the word being typed, 0.5 for a
+//! longer form of another word or a one-edit typo, 0.8 for the two parts of a word
+//! typed as one; plus, for each pair of query words found as a pair term, its idf times
+//! its weight. The sum is multiplied by the square of the share of the query's
+//! importance that the page covers and by 1 + half the share of its title the query
+//! covers; a query that is a page's whole title puts it first; ties go to the lower doc
+//! id. Quoted phrases are checked against fragment text.
 //!
 //! **Cache busting.** `ID` is the first 16 hex digits of a SHA-256 over every shard
 //! and fragment payload. The runtime requests shards and fragments as
@@ -47,13 +62,14 @@ use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
-/// Target raw size of a term shard in bytes: about 15 KB gzipped, so the one or two
 /// Names the layout and encoding of the files, so a build by a folio that writes them
 /// differently never shares a build id with this one.
-const INDEX_FORMAT: &str = "folio-search-2";
+const INDEX_FORMAT: &str = "folio-search-3";
 
-/// shards a query word needs stay well under the 32 KB-per-file goal.
-pub const SHARD_TARGET: usize = 28_000;
+/// Target raw size of a term shard in bytes: about 7 KB gzipped, so that the few shards
+/// a query needs (its words, the word being typed, a compound's second part) keep its
+/// first download small.
+pub const SHARD_TARGET: usize = 14_000;
 
 /// One section of a page: the text under a heading.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -64,6 +80,13 @@ pub struct Section {
     pub heading: String,
     /// Plain body text of the section, whitespace collapsed.
     pub text: String,
+    /// Phrases of two or more words set apart in the text (bold, italic, links): the
+    /// names of windows, buttons and features. Only the index reads them (pair terms);
+    /// they are not in the fragment.
+    pub names: Vec<String>,
+    /// The section's links: (href, link text). The index adds the text's words to the
+    /// page linked to (in the same version folder), as its keywords.
+    pub links: Vec<(String, String)>,
 }
 
 /// A page to index.
@@ -161,6 +184,27 @@ fn analyze(doc: &SearchDoc) -> DocTerms {
             len += n;
         }
     }
+    // Pair terms (two words in a row, joined): every pair of the title, keywords and
+    // headings, with their flags; in the text, the pairs of names (bold, italic, link
+    // text) and of capitalised words, counted like body words but not in the length.
+    let mut pairs = Vec::new();
+    let mut pair_stats = |text: &str, names_only: bool, f: &dyn Fn(&mut Stat)| {
+        tokenize::pair_terms(text, names_only, &mut pairs);
+        for t in pairs.drain(..) {
+            f(stats.entry(t).or_default());
+        }
+    };
+    pair_stats(&doc.title, false, &|s| s.title = true);
+    for k in &doc.keywords {
+        pair_stats(k, false, &|s| s.heading = true);
+    }
+    for sec in &doc.sections {
+        pair_stats(&sec.heading, false, &|s| s.heading = true);
+        for name in &sec.names {
+            pair_stats(name, false, &|s| s.tf += 1);
+        }
+        pair_stats(&sec.text, true, &|s| s.tf += 1);
+    }
     let mut text = String::with_capacity(stats.keys().map(|t| t.len()).sum());
     let mut terms = Vec::with_capacity(stats.len());
     for (t, st) in stats {
@@ -180,6 +224,8 @@ pub struct Vocab {
     // FxHash: fast for short keys and not DoS-resistant, which a build does not need;
     // lookups only, never iterated into output.
     ids: FxHashMap<Box<str>, u32>,
+    /// Link targets (page URLs), numbered.
+    urls: FxHashMap<Box<str>, u32>,
     /// Each term as it appears inside a JS string literal (without the quotes).
     escaped: Vec<Box<str>>,
     terms: Vec<Box<str>>,
@@ -199,20 +245,42 @@ impl Vocab {
         for entry in &mut t.terms {
             let term = &t.text[start..entry.0 as usize];
             start = entry.0 as usize;
-            entry.0 = match self.ids.get(term) {
-                Some(&id) => id,
-                None => {
-                    let id = u32::try_from(self.terms.len()).expect("fewer than 2^32 distinct terms");
-                    self.ids.insert(term.into(), id);
-                    self.terms.push(term.into());
-                    let quoted = js_string(term);
-                    self.escaped.push(quoted[1..quoted.len() - 1].into());
-                    id
-                }
-            };
+            entry.0 = self.id(term);
         }
         t.text = String::new();
         t.interned = true;
+        // a link's words are words of this document, so all of them are numbered now;
+        // its pairs may not be (a pair across a link's edge), and get numbers too
+        let links = std::mem::take(&mut doc.links);
+        doc.link_ids = links
+            .into_iter()
+            .map(|(to, terms)| {
+                let ids = terms.iter().map(|term| self.id(term)).collect();
+                (self.url_id(&to), ids)
+            })
+            .collect();
+    }
+
+    fn id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
+        }
+        let id = u32::try_from(self.terms.len()).expect("fewer than 2^32 distinct terms");
+        self.ids.insert(term.into(), id);
+        self.terms.push(term.into());
+        let quoted = js_string(term);
+        self.escaped.push(quoted[1..quoted.len() - 1].into());
+        id
+    }
+
+    /// A number for a page URL (link targets), so that documents keep numbers, not text.
+    fn url_id(&mut self, url: &str) -> u32 {
+        if let Some(&id) = self.urls.get(url) {
+            return id;
+        }
+        let id = self.urls.len() as u32;
+        self.urls.insert(url.into(), id);
+        id
     }
 
     /// Orders the terms interned since the last call, for [`build_prepared`].
@@ -238,6 +306,11 @@ impl Vocab {
 /// version's index from the prepared documents avoids tokenizing it again per version.
 pub struct PreparedDoc {
     terms: DocTerms,
+    /// The page's URL, and the pages it links to with the terms of each link's text
+    /// (numbered once interned, like the document's own terms).
+    url: String,
+    links: Vec<(String, Vec<String>)>,
+    link_ids: Vec<(u32, Vec<u32>)>,
     fragment: String,
     /// SHA-256 of the fragment and keywords: all the index reads from the document, so
     /// a version's build id is the hash of its documents' digests, in order.
@@ -255,8 +328,47 @@ pub fn prepare(doc: &SearchDoc) -> PreparedDoc {
         hash.update([0]);
         hash.update(k.as_bytes());
     }
+    for name in doc.sections.iter().flat_map(|s| &s.names) {
+        hash.update([1]);
+        hash.update(name.as_bytes());
+    }
+    let links = link_terms(doc);
+    for (to, _) in &links {
+        hash.update([2]);
+        hash.update(to.as_bytes());
+    }
     let digest = hash.finalize().into();
-    PreparedDoc { terms: analyze(doc), fragment, digest }
+    PreparedDoc { terms: analyze(doc), url: doc.url.clone(), links, link_ids: Vec::new(), fragment, digest }
+}
+
+/// The pages a document links to in its own folder (`x.html`, `x.html#part`), each with
+/// the terms of its link texts (words and pairs), once per target, in order of first link.
+fn link_terms(doc: &SearchDoc) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut buf = Vec::new();
+    for (href, text) in doc.sections.iter().flat_map(|s| &s.links) {
+        let to = href.split(['#', '?']).next().unwrap_or_default();
+        if to.is_empty() || to.contains(['/', ':']) || !to.ends_with(".html") || to == doc.url {
+            continue;
+        }
+        for w in tokenize::words(text) {
+            tokenize::index_terms(w, &mut buf);
+        }
+        tokenize::pair_terms(text, false, &mut buf);
+        let at = match out.iter().position(|(t, _)| t == to) {
+            Some(i) => i,
+            None => {
+                out.push((to.to_string(), Vec::new()));
+                out.len() - 1
+            }
+        };
+        out[at].1.append(&mut buf);
+    }
+    for (_, terms) in &mut out {
+        terms.sort_unstable();
+        terms.dedup();
+    }
+    out
 }
 
 impl PreparedDoc {
@@ -303,12 +415,50 @@ pub fn build_prepared(docs: &[&PreparedDoc], vocab: &Vocab) -> SearchIndex {
     let avg_len = total as f64 / analyzed.len().max(1) as f64;
     let title_lens: String = analyzed.iter().map(|d| shard::ALPHABET[d.title_len.min(63)] as char).collect();
 
+    // The words other pages of this version link to a page by rank as its keywords.
+    let mut by_url: FxHashMap<u32, usize> = FxHashMap::default();
+    for (id, d) in docs.iter().enumerate() {
+        if let Some(&u) = vocab.urls.get(d.url.as_str()) {
+            by_url.insert(u, id);
+        }
+    }
+    let mut anchors: Vec<Vec<u32>> = vec![Vec::new(); docs.len()];
+    for (id, d) in docs.iter().enumerate() {
+        for (to, ids) in &d.link_ids {
+            match by_url.get(to) {
+                Some(&t) if t != id => anchors[t].extend(ids),
+                _ => {}
+            }
+        }
+    }
     // postings in doc order, gathered by term number: (term, encoded postings, last doc id)
     let mut slot: Vec<u32> = vec![u32::MAX; vocab.terms.len()];
     let mut lists: Vec<(u32, String, u32)> = Vec::new();
+    let mut merged: Vec<(u32, Stat)> = Vec::new();
     for (id, doc) in analyzed.iter().enumerate() {
+        let linked = &mut anchors[id];
+        linked.sort_unstable();
+        linked.dedup();
+        merged.clear();
+        merged.extend(doc.terms.iter().copied());
+        if !linked.is_empty() {
+            let mut seen = vec![false; linked.len()];
+            for (term, st) in &mut merged {
+                if let Ok(i) = linked.binary_search(term) {
+                    st.heading = true;
+                    seen[i] = true;
+                }
+            }
+            merged.extend(
+                linked
+                    .iter()
+                    .zip(&seen)
+                    .filter(|(_, s)| !**s)
+                    .map(|(&t, _)| (t, Stat { heading: true, ..Stat::default() })),
+            );
+        }
         let id = u32::try_from(id).expect("fewer than 2^32 documents");
-        for &(term, st) in &doc.terms {
+        for &(term, st) in &merged {
             let at = &mut slot[term as usize];
             if *at == u32::MAX {
                 *at = lists.len() as u32;
@@ -378,6 +528,117 @@ pub fn build_prepared(docs: &[&PreparedDoc], vocab: &Vocab) -> SearchIndex {
     SearchIndex { build_id, files }
 }
 
+/// The manual's table of the versions each term is in: what the runtime reads, and only
+/// when a query finds nothing (or lacks a word) in the reader's version, to say which
+/// other versions have those words and search there (see `search.js`, `elsewhere`).
+/// Written once per site, under `assets/search/`:
+///
+/// ```text
+/// x.js      __S.x({"v":ID,"versions":[[path,label],…],"b":[lower bound of each shard]})
+/// x<k>.js   __S.xt(ID,k,"term\nterm…","sets\nsets…")
+/// ```
+///
+/// Only terms missing from at least one version are listed (a term in every version is
+/// in the reader's). A term's set is a list of runs of versions (their positions in
+/// `versions`, oldest first), each as two [`shard::push_number`] numbers: the gap since
+/// the previous run's end and the run's length. Terms are sorted and sharded as in the
+/// version indexes; shards are requested as `x<k>.js?v=ID`.
+#[derive(Default)]
+pub struct VersionTable {
+    versions: Vec<(String, String)>,
+    /// Per version, its distinct term numbers in the [`Vocab`], sorted.
+    terms: Vec<Vec<u32>>,
+}
+
+impl VersionTable {
+    /// Adds the next version (oldest first) with its documents, interned into the
+    /// vocabulary that [`VersionTable::files`] will get.
+    pub fn add(&mut self, path: &str, label: &str, docs: &[&PreparedDoc]) {
+        assert!(docs.iter().all(|d| d.terms.interned), "documents interned");
+        let mut ids: Vec<u32> = docs.iter().flat_map(|d| d.terms.terms.iter().map(|t| t.0)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.versions.push((path.to_string(), label.to_string()));
+        self.terms.push(ids);
+    }
+
+    /// The files, paths relative to the folder they go in; the same bytes for the same
+    /// versions and documents. `vocab` must be sealed since the last document interned.
+    pub fn files(&self, vocab: &Vocab) -> Vec<(String, Vec<u8>)> {
+        assert!(vocab.is_sealed(), "a sealed vocabulary");
+        let nv = self.versions.len() as u32;
+        let mut sets: Vec<Vec<u32>> = vec![Vec::new(); vocab.terms.len()];
+        for (vi, ids) in self.terms.iter().enumerate() {
+            for &t in ids {
+                sets[t as usize].push(vi as u32);
+            }
+        }
+        let mut entries: Vec<(u32, String)> = sets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.is_empty() && (s.len() as u32) < nv)
+            .map(|(t, s)| {
+                let mut enc = String::new();
+                let mut end = 0;
+                let mut i = 0;
+                while i < s.len() {
+                    let mut j = i + 1;
+                    while j < s.len() && s[j] == s[j - 1] + 1 {
+                        j += 1;
+                    }
+                    shard::push_number(&mut enc, s[i] - end);
+                    shard::push_number(&mut enc, (j - i) as u32);
+                    end = s[j - 1] + 1;
+                    i = j;
+                }
+                (t as u32, enc)
+            })
+            .collect();
+        entries.sort_unstable_by_key(|e| vocab.rank[e.0 as usize]);
+        let costs: Vec<usize> =
+            entries.iter().map(|(t, e)| vocab.escaped[*t as usize].len() + 2 + e.len() + 2).collect();
+        let ranges = shard::split(&costs, SHARD_TARGET);
+        let term = |i: usize| &*vocab.terms[entries[i].0 as usize];
+        let bounds: Vec<String> = ranges
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                js_string(&if k == 0 { String::new() } else { shard::bound(term(r.start - 1), term(r.start)) })
+            })
+            .collect();
+        let bodies: Vec<String> = ranges
+            .iter()
+            .map(|r| {
+                let terms: Vec<&str> = entries[r.clone()].iter().map(|e| &*vocab.escaped[e.0 as usize]).collect();
+                let sets: Vec<&str> = entries[r.clone()].iter().map(|e| e.1.as_str()).collect();
+                format!("\"{}\",\"{}\"", terms.join("\\n"), sets.join("\\n"))
+            })
+            .collect();
+        let versions: Vec<String> =
+            self.versions.iter().map(|(p, l)| format!("[{},{}]", js_string(p), js_string(l))).collect();
+        let mut hash = Sha256::new();
+        hash.update(INDEX_FORMAT.as_bytes());
+        hash.update(versions.join(",").as_bytes());
+        for b in &bodies {
+            hash.update([0]);
+            hash.update(b.as_bytes());
+        }
+        let id = js_string(&hash.finalize()[..8].iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        }));
+        let mut files = vec![(
+            "x.js".to_string(),
+            format!("__S.x({{\"v\":{id},\"versions\":[{}],\"b\":[{}]}});\n", versions.join(","), bounds.join(","))
+                .into_bytes(),
+        )];
+        for (k, body) in bodies.iter().enumerate() {
+            files.push((format!("x{k}.js"), format!("__S.xt({id},{k},{body});\n").into_bytes()));
+        }
+        files
+    }
+}
+
 /// `[url,title,[[anchor,heading,text],…]]`
 fn fragment_body(doc: &SearchDoc) -> String {
     let mut s = String::with_capacity(64 + doc.sections.iter().map(|x| x.text.len() + 16).sum::<usize>());
@@ -428,7 +689,13 @@ mod tests {
             url: url.into(),
             title: title.into(),
             keywords: vec![],
-            sections: vec![Section { anchor: String::new(), heading: String::new(), text: text.into() }],
+            sections: vec![Section {
+                anchor: String::new(),
+                heading: String::new(),
+                text: text.into(),
+                names: vec![],
+                links: vec![],
+            }],
         }
     }
 
@@ -453,7 +720,7 @@ mod tests {
             "__S.f([\"b.html\",\"Firewall\",[[\"\",\"\",\"Open port 80.\"]]]);\n"
         );
         let shard = file(&files, "search/t/0.js");
-        assert!(shard.starts_with(&format!("__S.t(\"{id}\",0,\"80\\nfirewall\\nopen\\nport\\nprinter\\nset\\nup\",")));
+        assert!(shard.starts_with(&format!("__S.t(\"{id}\",0,\"80\\nfirewal\\nopen\\nport\\nprinter\\nset\\nup\",")));
         // "printer": doc 0, title + body 1 → "A" + weight; "80": doc 1 → "B" + body only
         let posts = shard.split(',').nth(3).unwrap();
         let posts: Vec<&str> =
@@ -486,7 +753,11 @@ mod tests {
                 doc(&format!("p{i}.html"), "T", &text.join(" "))
             })
             .collect();
-        let files = build(&docs).files();
+        let mut files = build(&docs).files();
+        // in shard order (t/10.js after t/9.js)
+        files.sort_by_key(|(path, _)| {
+            path.strip_prefix("search/t/").and_then(|k| k.trim_end_matches(".js").parse::<u32>().ok())
+        });
         let mut all_terms = Vec::new();
         let mut shards = 0;
         for (path, bytes) in &files {
@@ -544,14 +815,73 @@ mod tests {
     fn title_heading_keyword_and_body_weights() {
         let mut d = doc("a.html", "Firewall rules", "The firewall and the firewall and ports.");
         d.keywords = vec!["security".into()];
-        d.sections.push(Section { anchor: "p".into(), heading: "Open ports".into(), text: "Port 80.".into() });
-        let firewall = weight_of(&d, "firewall");
+        d.sections.push(Section {
+            anchor: "p".into(),
+            heading: "Open ports".into(),
+            text: "Port 80.".into(),
+            names: vec![],
+            links: vec![],
+        });
+        let firewall = weight_of(&d, "firewal");
         assert_eq!(firewall & 0b11_0000, 0b10_0000, "title, not heading");
         assert!(firewall & 15 > 0, "and body");
-        assert_eq!(weight_of(&d, "rul"), 0b10_0000, "title only");
-        assert_eq!(weight_of(&d, "security"), 0b01_0000, "keywords rank like headings");
+        assert_eq!(weight_of(&d, "rule"), 0b10_0000, "title only");
+        assert_eq!(weight_of(&d, "firewallrul"), 0b10_0000, "the title's pair");
+        assert_eq!(weight_of(&d, "openport") & 0b11_0000, 0b01_0000, "the heading's pair");
+        assert_eq!(weight_of(&d, "secur"), 0b01_0000, "keywords rank like headings");
         assert_eq!(weight_of(&d, "open") & 0b11_0000, 0b01_0000);
         assert!(weight_of(&d, "port") & 15 > 0);
+    }
+
+    #[test]
+    fn the_version_table_lists_terms_missing_from_some_version() {
+        let old = doc("a.html", "OTK errors", "The OTK expired. Shared words.");
+        let mid = doc("a.html", "Keys", "Shared words.");
+        let new = doc("a.html", "Keys", "The OTK key. Shared words.");
+        let mut vocab = Vocab::default();
+        let mut prepared: Vec<PreparedDoc> = [&old, &mid, &new].iter().map(|d| prepare(d)).collect();
+        prepared.iter_mut().for_each(|p| vocab.intern(p));
+        vocab.seal();
+        let mut table = VersionTable::default();
+        for (i, p) in prepared.iter().enumerate() {
+            table.add(&format!("v{i}"), &format!("V{i}"), &[p]);
+        }
+        let files = table.files(&vocab);
+        let paths: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(paths, ["x.js", "x0.js"]);
+        let meta = file(&files, "x.js");
+        assert!(meta.contains("\"versions\":[[\"v0\",\"V0\"],[\"v1\",\"V1\"],[\"v2\",\"V2\"]],\"b\":[\"\"]"), "{meta}");
+        let shard = file(&files, "x0.js");
+        let terms: Vec<&str> = shard.split('"').nth(3).unwrap().split("\\n").collect();
+        let sets: Vec<&str> = shard.split('"').nth(5).unwrap().split("\\n").collect();
+        let set = |t: &str| sets[terms.iter().position(|x| *x == t).unwrap_or_else(|| panic!("{t} in {terms:?}"))];
+        // "otk": versions 0 and 2 → runs (0, 1) and (gap 1, 1); "error": version 0
+        assert_eq!(set("otk"), "ABBB");
+        assert_eq!(set("error"), "AB");
+        assert_eq!(set("key"), "BC", "in versions 1 and 2");
+        assert!(!terms.contains(&"share"), "in every version: not listed");
+    }
+
+    #[test]
+    fn a_page_gets_the_words_other_pages_link_to_it_by() {
+        let mut a = doc("a.html", "Start", "See the list.");
+        a.sections[0].links = vec![("b.html#x".into(), "Hygienist List".into()), ("c.html".into(), "nowhere".into())];
+        let b = doc("b.html", "Provider Setup", "Providers and employees.");
+        let files = build(&[a, b]).into_files();
+        let shard = file(&files, "search/t/0.js");
+        let mut fields = shard.split('"');
+        let terms: Vec<&str> = fields.nth(3).unwrap().split("\\n").collect();
+        let posts: Vec<&str> = fields.nth(1).unwrap().split("\\n").collect();
+        let post = |t: &str| posts[terms.iter().position(|x| *x == t).unwrap_or_else(|| panic!("{t} in {terms:?}"))];
+        // "hygienist" and the pair: on page 1 only, as keywords (heading flag, no body)
+        assert_eq!(post("hygienist"), "BQ");
+        assert_eq!(post("hygienistlist"), "BQ");
+        // "list": page 0's body, and page 1's keyword
+        assert!(post("list").starts_with('A') && post("list").ends_with("BQ"), "{}", post("list"));
+        assert!(
+            !terms.contains(&"nowher") || post("nowher").len() == 2,
+            "a link to no page of the version adds nothing"
+        );
     }
 
     #[test]

@@ -15,10 +15,12 @@
 //!   The index holds the whole form and the parts; a query looks up whole forms, so
 //!   `opendentimages`, `OpenDentImages` and `open dent images` all find the page.
 //! * Stop words (a short English list) are dropped, and so are one-character terms.
-//! * Terms made only of ASCII letters are **stemmed** by a small suffix stripper:
-//!   plurals, `-ing`, `-ed`, a few `-ation` forms and a final `-e`
-//!   (`printing`, `printed`, `prints` → `print`; `configure`, `configuration` →
-//!   `configur`; `images`, `imaging` → `imag`).
+//! * Terms made only of ASCII lowercase letters are **stemmed** with the Snowball
+//!   English stemmer (Porter2, the `rust-stemmers` crate): `printing`, `printed`,
+//!   `prints` → `print`; `configure`, `configuration` → `configur`; `automatic`,
+//!   `automatically` → `automat`; `monthly` → `month`. `search.js` carries a port of
+//!   the same algorithm; `folio debug-terms` prints these terms for any words, and the
+//!   browser tests check that both sides agree on every word of a built manual.
 
 /// English stop words: never indexed, ignored in queries (the list that
 /// [`is_stop_word`] matches; sorted).
@@ -27,11 +29,6 @@ pub const STOP_WORDS: &[&str] = &[
     "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "were",
     "will", "with",
 ];
-
-/// `-ation` endings rewritten before the general rule, so that the noun stems like
-/// its verb (`installation` → `install`, `information` → `inform`).
-const ATION_RULES: &[(&str, &str)] =
-    &[("ization", "ize"), ("uration", "ure"), ("allation", "all"), ("rmation", "rm"), ("ation", "ate")];
 
 fn is_connector(c: char) -> bool {
     matches!(c, '-' | '_' | '.' | '\'' | '\u{2019}')
@@ -159,21 +156,9 @@ pub fn parts(word: &str) -> Vec<String> {
     out
 }
 
-fn has_vowel(s: &str) -> bool {
-    s.bytes().any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
-}
-
-/// Drops one of a doubled final consonant left by `-ing`/`-ed` (`sett` → `set`).
-fn undouble(s: &mut String) {
-    let b = s.as_bytes();
-    let n = b.len();
-    if n >= 3 && b[n - 1] == b[n - 2] && matches!(b[n - 1], b'b' | b'd' | b'g' | b'm' | b'n' | b'p' | b'r' | b't') {
-        s.pop();
-    }
-}
-
-/// The light English stemmer. Words that are not all ASCII lowercase letters, or
-/// shorter than 4 letters, are returned unchanged.
+/// The Snowball English stemmer (Porter2), as the `rust-stemmers` crate runs it. Only
+/// words of ASCII lowercase letters are stemmed; others (digits, accents) are returned
+/// unchanged, so that the runtime's port of the algorithm needs no Unicode rules.
 pub fn stem(word: &str) -> String {
     let mut w = word.to_string();
     stem_in_place(&mut w);
@@ -181,36 +166,29 @@ pub fn stem(word: &str) -> String {
 }
 
 fn stem_in_place(w: &mut String) {
-    if w.len() < 4 || !w.bytes().all(|b| b.is_ascii_lowercase()) {
+    if w.len() < 3 || !w.bytes().all(|b| b.is_ascii_lowercase()) {
         return;
     }
-    // 1. plurals and third person
-    if (w.ends_with("ies") || w.ends_with("ied")) && w.len() > 4 {
-        w.truncate(w.len() - 3);
-        w.push('y');
-    } else if w.ends_with("sses") {
-        w.truncate(w.len() - 2);
-    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        w.pop();
+    static ENGLISH: std::sync::OnceLock<rust_stemmers::Stemmer> = std::sync::OnceLock::new();
+    let stemmer = ENGLISH.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
+    if let std::borrow::Cow::Owned(s) = stemmer.stem(w) {
+        *w = s;
     }
-    // 2. one suffix; what remains must be 3+ letters with a vowel
-    let keeps = |stem: &str| stem.len() >= 3 && has_vowel(stem);
-    if let Some((suf, rep)) = ATION_RULES.iter().find(|(s, _)| w.ends_with(s)) {
-        let cut = w.len() - suf.len();
-        if keeps(&w[..cut]) {
-            w.replace_range(cut.., rep);
-        }
-    } else if w.ends_with("ing") && keeps(&w[..w.len() - 3]) {
-        w.truncate(w.len() - 3);
-        undouble(w);
-    } else if w.ends_with("ed") && !w.ends_with("eed") && keeps(&w[..w.len() - 2]) {
-        w.truncate(w.len() - 2);
-        undouble(w);
+}
+
+/// Reads words, one a line, and writes each one's index terms (see [`index_terms`]),
+/// space-separated, one line per word: what `folio debug-terms` prints, for checking
+/// that `search.js` turns every word of a manual into the same terms.
+pub fn debug_terms(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() * 2);
+    let mut buf = Vec::new();
+    for line in input.lines() {
+        index_terms(line.trim(), &mut buf);
+        out.push_str(&buf.join(" "));
+        out.push('\n');
+        buf.clear();
     }
-    // 3. a final e, so that `note`, `notes` and `noted` meet
-    if w.len() >= 4 && w.ends_with('e') && !w.ends_with("ee") {
-        w.pop();
-    }
+    out
 }
 
 /// A whole form or part as a term: `None` for stop words and single characters.
@@ -236,6 +214,52 @@ pub fn index_terms(word: &str, out: &mut Vec<String>) {
         if ps.len() > 1 {
             out.extend(ps.into_iter().filter_map(term));
         }
+    }
+}
+
+/// The pair term of two adjacent words given as whole forms: joined, then stemmed
+/// (`auto` + `codes` → `autocod`, the term of `Autocodes`). `None` when either is a stop
+/// word or a single character. Queries look pairs up for adjacent words and for a word
+/// typed as one that the text writes as two.
+pub fn pair_term(a: &str, b: &str) -> Option<String> {
+    if !pair_word(a) || !pair_word(b) {
+        return None;
+    }
+    let mut s = String::with_capacity(a.len() + b.len());
+    s.push_str(a);
+    s.push_str(b);
+    stem_in_place(&mut s);
+    Some(s)
+}
+
+fn pair_word(w: &str) -> bool {
+    w.chars().nth(1).is_some() && !is_stop_word(w)
+}
+
+/// The pair terms of `text`: one for each two words in a row, see [`pair_term`]; stop
+/// words between them do not count (`Terms of Service`), nor does punctuation
+/// (`ODTouch: Settings`: a query has no punctuation). With `names_only`, for running
+/// text: only pairs of words that both have a capital letter (`Hygienist List`,
+/// `eClipboard Setup`: the names of things), with nothing but spaces between them.
+pub fn pair_terms(text: &str, names_only: bool, out: &mut Vec<String>) {
+    let mut prev: Option<String> = None;
+    let mut end = 0;
+    for w in words(text) {
+        let start = w.as_ptr() as usize - text.as_ptr() as usize;
+        let joined = !names_only || text[end..start].chars().all(char::is_whitespace);
+        end = start + w.len();
+        let whole_w = whole(w);
+        if is_stop_word(&whole_w) {
+            if !joined || names_only {
+                prev = None;
+            }
+            continue;
+        }
+        let ok = pair_word(&whole_w) && (!names_only || w.chars().any(char::is_uppercase));
+        if let (Some(p), true, true) = (&prev, joined, ok) {
+            out.extend(pair_term(p, &whole_w));
+        }
+        prev = ok.then_some(whole_w);
     }
 }
 
@@ -305,7 +329,7 @@ mod tests {
         assert_eq!(terms("OpenDentImages"), ["opendentimag", "open", "dent", "imag"]);
         assert_eq!(parts("HTMLParser"), ["html", "parser"]);
         assert_eq!(parts("iPhone"), ["i", "phone"]);
-        assert_eq!(terms("iPhone"), ["iphon", "phon"]);
+        assert_eq!(terms("iPhone"), ["iphon", "phone"]);
     }
 
     #[test]
@@ -320,16 +344,17 @@ mod tests {
         for (words, stem_) in [
             (&["print", "prints", "printing", "printed"][..], "print"),
             (&["configure", "configured", "configuring", "configuration", "configurations"], "configur"),
-            (&["install", "installs", "installed", "installing", "installation"], "install"),
+            (&["install", "installs", "installed", "installing", "installation"], "instal"),
             (&["image", "images", "imaging", "imaged"], "imag"),
-            (&["note", "notes", "noted", "noting"], "not"),
-            (&["setting", "settings", "sets"], "set"),
-            (&["policy", "policies"], "policy"),
-            (&["apply", "applies", "applied"], "apply"),
-            (&["validate", "validation", "validated"], "validat"),
-            (&["map", "mapped", "mapping"], "map"),
-            (&["inform", "information"], "inform"),
-            (&["organize", "organization"], "organiz"),
+            (&["note", "notes", "noted", "noting"], "note"),
+            (&["setting", "settings", "sets", "set"], "set"),
+            (&["policy", "policies"], "polici"),
+            (&["apply", "applies", "applied"], "appli"),
+            (&["automatic", "automatically"], "automat"),
+            (&["automate", "automated", "automation"], "autom"),
+            (&["month", "monthly", "months"], "month"),
+            (&["organize", "organization"], "organ"),
+            (&["generate", "generated", "generates"], "generat"),
         ] {
             for w in words {
                 assert_eq!(stem(w), stem_, "{w}");
@@ -339,10 +364,40 @@ mod tests {
 
     #[test]
     fn stemming_leaves_short_and_special_words_alone() {
-        for w in ["use", "status", "analysis", "class", "string", "need", "station", "x509", "13.1", "café"] {
+        for w in ["us", "x509", "13.1", "café", "news", "sky", "OTK"] {
             assert_eq!(stem(w), w, "{w}");
         }
         assert_eq!(stem("needed"), "need");
         assert_eq!(stem("addresses"), "address");
+        assert_eq!(stem("skies"), "sky");
+    }
+
+    #[test]
+    fn pairs_join_adjacent_words() {
+        let pairs = |text: &str, names: bool| {
+            let mut out = Vec::new();
+            pair_terms(text, names, &mut out);
+            out
+        };
+        assert_eq!(pair_term("auto", "codes").as_deref(), Some("autocod"));
+        assert_eq!(pair_term("auto", "codes"), query_term("Autocodes"));
+        assert_eq!(pair_term("of", "codes"), None);
+        assert_eq!(
+            pairs("Set up Auto Codes, then Terms of Service.", false),
+            ["setup", "upauto", "autocod", "codesterm", "termsservic"]
+        );
+        assert_eq!(pairs("ODTouch: Settings", false), ["odtouchset"]);
+        assert_eq!(pairs("ODTouch: Settings", true), Vec::<String>::new());
+        assert_eq!(
+            pairs("Open the Hygienist List. Then Quick Links and eClipboard Setup", true),
+            ["hygienistlist", "quicklink", "eclipboardsetup"],
+            "(then is a stop word)"
+        );
+        assert_eq!(pairs("Error 104 x y", false), ["error104"], "one-letter words pair with nothing");
+    }
+
+    #[test]
+    fn debug_terms_gives_one_line_per_word() {
+        assert_eq!(debug_terms("Printing\nthe\nOpenDentImages\n"), "print\n\nopendentimag open dent imag\n");
     }
 }

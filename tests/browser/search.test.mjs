@@ -1,8 +1,12 @@
 // Browser tests of search (SPEC.md section 7) on the built sample manual: the top-bar
-// box shows ranked, highlighted results as you type (debounced), is keyboard-operable
-// and follows the ARIA combobox pattern, leads to the right page and heading, and hands
-// over to search.html?q= for the full list; every version folder searches its own
-// index; typos and quoted phrases work; titles and text are never parsed as HTML
+// box says which version it searches and its shortcut, shows ranked, highlighted results
+// as you type (debounced), is keyboard-operable and follows the ARIA combobox pattern
+// (each option is its result's link: no interactive element nested in another), leads
+// to the right page and heading, and hands over to search.html?q= for the full list;
+// every version folder searches its own index, and when it has nothing for a word, the
+// box and search.html offer the versions that have it (OpenDentCustListener is only in
+// v15.4-v16.4), loading nothing of the other versions otherwise; typos are corrected and
+// say so, quoted phrases work; titles and text are never parsed as HTML
 // (checked on a small fixture manual built here); without JavaScript search.html says
 // search needs it. Everything runs over http (a local server) and from file://, and
 // fails on console errors, page errors, failed requests or requests leaving the machine.
@@ -13,6 +17,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { buildManual, siteDir, siteMode, startSuite } from './harness.mjs';
@@ -27,6 +32,16 @@ const T = { timeout: 30_000 };
 const BIN = process.env.FOLIO_BIN;
 
 const { server, cleanups, inContext } = await startSuite(SITE);
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's violations inside the search form (the box, its dropdown and footer). */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document.querySelector('form[role=search]'), { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  });
+}
 
 /** Opens a site-relative path, with an optional query string (`?q=…`). */
 async function goto(mode, page, rel, query = '') {
@@ -40,8 +55,9 @@ const options = (page) => page.locator('[role="listbox"] [role="option"]');
 
 /**
  * Types `q` into the top-bar box (after clearing it) and waits until the dropdown shows
- * the outcome for exactly this text: its footer links to search.html?q=<q> or says
- * "No results for “<q>”" (a stale rendering for an earlier text does not count).
+ * the outcome for exactly this text: the dropdown names the query it shows (`data-q`),
+ * and its footer links to search.html?q=<q> or says "No results for “<q>” in …"
+ * (a stale rendering for an earlier text does not count).
  */
 async function typeQuery(page, q) {
   const input = box(page);
@@ -51,10 +67,10 @@ async function typeQuery(page, q) {
   const done = await page.waitForFunction((want) => {
     const pop = document.querySelector('.search-pop');
     const foot = pop?.querySelector('.search-foot');
-    if (!pop || pop.hidden || !foot) return false;
+    if (!pop || pop.hidden || !foot || pop.getAttribute('data-q') !== want) return false;
     if (/Search is unavailable/.test(foot.textContent)) return 'unavailable';
     const all = foot.querySelector('a.search-all')?.getAttribute('href') ?? '';
-    return all.endsWith(`?q=${encodeURIComponent(want)}`) || foot.textContent === `No results for “${want}”`;
+    return all.endsWith(`?q=${encodeURIComponent(want)}`) || foot.textContent.startsWith(`No results for “${want}”`);
   }, q.trim());
   assert.equal(await done.jsonValue(), true, `search for "${q}" ran`);
 }
@@ -62,16 +78,15 @@ async function typeQuery(page, q) {
 /** The dropdown's results: { rel (site-relative target), hash, title, head, text, marks }. */
 async function dropdown(mode, page) {
   const rows = await options(page).evaluateAll((els) =>
-    els.map((li) => {
-      const a = li.querySelector('a');
-      const text = (sel) => li.querySelector(sel)?.textContent ?? '';
+    els.map((a) => {
+      const text = (sel) => a.querySelector(sel)?.textContent ?? '';
       return {
         href: a.href,
         hash: new URL(a.href).hash,
         title: text('.sr-title'),
         head: text('.sr-head'),
         text: text('.sr-text'),
-        marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
+        marks: [...a.querySelectorAll('mark')].map((m) => m.textContent),
       };
     }),
   );
@@ -98,6 +113,7 @@ for (const name of ['http', 'file']) {
         await page.waitForFunction(() => document.querySelector('form[role=search] input[name=q]').getAttribute('role') === 'combobox');
         assert.equal(await input.count(), 1, 'the box is named by its label');
         assert.equal((await page.locator('header form label').innerText()).trim(), 'Search', 'a visible label');
+        assert.equal(await input.getAttribute('placeholder'), 'Search v24.3 (press /)', 'the version it searches, and the shortcut');
         assert.equal(await input.getAttribute('aria-expanded'), 'false');
         const listId = await input.getAttribute('aria-controls');
         assert.ok(listId, 'aria-controls names the list');
@@ -120,10 +136,14 @@ for (const name of ['http', 'file']) {
           assert.ok(r.marks.length > 0, `${r.title}: a highlighted word`);
           assert.ok(r.rel?.startsWith(`${LATEST}/`) && existsSync(path.join(SITE, r.rel)), `${r.rel} is a page of ${LATEST}`);
         }
-        // every option has an id (for aria-activedescendant) and holds a real link
-        const ids = await options(page).evaluateAll((els) => els.map((e) => e.id && e.querySelector('a[href]') && e.id));
-        assert.ok(ids.every(Boolean), 'options have ids and links');
+        // every option has an id (for aria-activedescendant) and is a real link, out of
+        // the tab order, with nothing focusable inside (axe's nested-interactive)
+        const ids = await options(page).evaluateAll((els) =>
+          els.map((e) => e.id && e.matches('a[href][tabindex="-1"]') && !e.querySelector('a, button, input, [tabindex]') && e.id));
+        assert.ok(ids.every(Boolean), 'options have ids, are links, and hold nothing interactive');
         assert.equal(new Set(ids).size, ids.length, 'option ids are unique');
+        assert.equal(await page.locator('[role="listbox"] > :not([role="none"])').count(), 0, 'list items are presentational');
+        if (mode.name === 'http') assert.deepEqual(await axeViolations(page), [], 'axe-core: the open dropdown');
 
         // Debounce: quick typing (five input events at once) is searched and rendered
         // once, and not before the debounce delay even though everything is loaded.
@@ -133,7 +153,7 @@ for (const name of ['http', 'file']) {
           let n = 0;
           let first = 0;
           const ob = new MutationObserver((ms) => {
-            if (ms.some((m) => [...m.addedNodes].some((x) => x.getAttribute?.('role') === 'option'))) {
+            if (ms.some((m) => [...m.addedNodes].some((x) => x.querySelector?.('[role="option"]')))) {
               n++;
               first ||= performance.now();
             }
@@ -155,15 +175,15 @@ for (const name of ['http', 'file']) {
         assert.ok(delay >= 30, `results wait for the debounce (35 ms): shown after ${delay.toFixed(1)} ms`);
 
         // the live region announces the count once typing settles
-        await page.waitForFunction(() => /^\d+ results?$/.test(document.querySelector('[role="status"][aria-live="polite"]').textContent));
+        await page.waitForFunction(() => /^\d+ results? in v24\.3$/.test(document.querySelector('[role="status"][aria-live="polite"]').textContent));
         const total = Number((await foot(page)).match(/^All (\d+) results$/)?.[1] ?? rows.length);
-        assert.equal(await live(page), `${total} results`);
+        assert.equal(await live(page), `${total} results in v24.3`);
 
         // "No results" is said at once (a count waits 700 ms for typing to settle)
         await typeQuery(page, 'zzqxv');
         assert.equal(await options(page).count(), 0);
-        assert.match(await foot(page), /No results for “zzqxv”/);
-        await page.waitForFunction(() => document.querySelector('[role="status"]').textContent === 'No results', null, { timeout: 500 });
+        assert.equal(await foot(page), 'No results for “zzqxv”', 'in no version either');
+        await page.waitForFunction(() => document.querySelector('[role="status"]').textContent === 'No results in v24.3', null, { timeout: 2000 });
       });
     });
 
@@ -233,6 +253,7 @@ for (const name of ['http', 'file']) {
         const summary = page.locator('.search-summary');
         await page.waitForFunction(() => /results? for/.test(document.querySelector('.search-summary')?.textContent));
         assert.equal(await summary.textContent(), `${shownAll} results for “patient”`);
+        assert.equal(await page.locator('.search-scope').textContent(), 'In v24.3 of the Open Dental Manual');
         assert.equal(await box(page).inputValue(), 'patient', 'the box holds the query');
         const items = page.locator('.search-results > li');
         await items.first().waitFor();
@@ -251,7 +272,7 @@ for (const name of ['http', 'file']) {
         }
         // typing on the results page runs a new search
         await box(page).fill('error 104');
-        await page.waitForFunction(() => /for “error 104”/.test(document.querySelector('.search-summary').textContent));
+        await page.waitForFunction(() => /for “error 104”$/.test(document.querySelector('.search-summary').textContent));
         await page.locator('.search-results > li').first().waitFor();
         const first = page.locator('.search-results > li a').first();
         assert.ok((await first.getAttribute('href')).endsWith('portaltroubleshooting.html#error-104'));
@@ -270,15 +291,47 @@ for (const name of ['http', 'file']) {
         const searchFiles = requests.filter((u) => u.includes('/search/')).map((u) => mode.rel(u));
         assert.ok(searchFiles.length > 0);
         assert.deepEqual(searchFiles.filter((r) => !r.startsWith(`${OLD}/search/`)), [], 'only its own index is loaded');
-
-        await goto(mode, page, START);
-        await typeQuery(page, 'OpenDentCustListener');
-        assert.equal(await options(page).count(), 0, `${LATEST} no longer mentions the Listener`);
-        assert.match(await foot(page), /No results/);
       });
     });
 
-    it('ranking: title words lead, a whole title leads, the last word is a prefix, typos and phrases work', T, async () => {
+    it('a word this version lacks: the box and search.html offer the versions that have it', T, async () => {
+      await inContext({}, async ({ page, requests }) => {
+        await goto(mode, page, START);
+        await typeQuery(page, 'OpenDentCustListener');
+        assert.equal(await options(page).count(), 0, `${LATEST} no longer mentions the Listener`);
+        const text = await foot(page);
+        assert.match(text, /^No results for “OpenDentCustListener” in v24\.3/);
+        // the newest versions that have it, each with its count and links to its pages
+        assert.match(text, /“OpenDentCustListener”: 2 results in v16\.4/);
+        assert.match(text, /“OpenDentCustListener”: 2 results in v16\.3/);
+        const links = await page.locator('.search-foot a.search-other-link').evaluateAll((as) => as.map((a) => [a.textContent, a.href]));
+        const in164 = links.filter(([, h]) => mode.rel(h)?.startsWith('manual164/')).map(([t, h]) => [t, mode.rel(h)]);
+        assert.deepEqual(in164.map(([, r]) => r).sort(), ['manual164/econnector.html', 'manual164/portaltroubleshooting.html']);
+        for (const [, h] of links) assert.ok(existsSync(path.join(SITE, mode.rel(h))), `${h} is a page of the site`);
+        assert.match(await live(page), /^No results in v24\.3; 2 results in v16\.4, 2 results in v16\.3$/);
+        if (mode.name === 'http') assert.deepEqual(await axeViolations(page), [], 'axe-core: the suggestions');
+        // only the table and the two versions it names were loaded, nothing of the others
+        const loaded = requests.filter((u) => /\/search\//.test(u)).map((u) => mode.rel(u).split('/search/')[0]);
+        assert.deepEqual([...new Set(loaded)].sort(), ['assets', 'manual163', 'manual164', LATEST]);
+
+        // a word this version has: no table is loaded
+        const before = requests.length;
+        await typeQuery(page, 'eConnector');
+        assert.equal(requests.slice(before).filter((u) => u.includes('assets/search/')).length, 0);
+
+        // search.html says the same, under the (empty) list
+        await goto(mode, page, `${LATEST}/search.html`, '?q=OpenDentCustListener');
+        await page.waitForFunction(() => document.querySelector('.search-elsewhere:not([hidden]) a'));
+        assert.equal(await page.locator('.search-summary').textContent(), 'No results for “OpenDentCustListener” in v24.3');
+        assert.equal(await page.locator('.search-elsewhere h2').textContent(), 'In other versions');
+        const other = await page.locator('.search-elsewhere a').evaluateAll((as) => as.map((a) => a.href));
+        assert.ok(other.some((h) => mode.rel(h) === 'manual164/econnector.html'), `${other}`);
+        await page.locator('.search-elsewhere a', { hasText: 'eConnector' }).first().click();
+        await landsOn(mode, page, 'manual164/econnector.html');
+      });
+    });
+
+    it('ranking: title words lead, a whole title leads, words match longer forms, compounds, typos and phrases work', T, async () => {
       await inContext({}, async ({ page }) => {
         await goto(mode, page, START);
         // a title match outranks pages that only mention the word
@@ -295,6 +348,15 @@ for (const name of ['http', 'file']) {
         assert.ok(rows.length >= 3, `"econn" finds the eConnector pages: ${rows.length}`);
         assert.equal(rows[0].title, 'eConnector');
         assert.ok(rows.every((r) => r.marks.some((m) => /^econnector$/i.test(m))), 'and highlights eConnector');
+        // and so does every other word, below the word itself
+        await typeQuery(page, 'econn firewall');
+        rows = await dropdown(mode, page);
+        assert.equal(rows[0].rel, `${LATEST}/allowapplication.html`, `"eConnector Firewall" first: ${rows.map((r) => r.title)}`);
+        // a name typed as one word finds the pages that write it as two, and marks both
+        await typeQuery(page, 'patientportal');
+        rows = await dropdown(mode, page);
+        assert.match(rows[0]?.title ?? '', /Patient Portal/, `${rows.map((r) => r.title)}`);
+        assert.ok(rows[0].marks.includes('Patient') && rows[0].marks.includes('Portal'), `marks: ${rows[0].marks}`);
 
         for (const [typo, word, rel] of [
           ['firewll', /^firewall/i, 'allowapplication.html'], // dropped letter; the "eConnector Firewall" page
@@ -306,6 +368,8 @@ for (const name of ['http', 'file']) {
           const rows = await dropdown(mode, page);
           assert.ok(rows.some((r) => r.rel === `${LATEST}/${rel}`), `"${typo}" finds ${rel}: ${rows.map((r) => r.rel)}`);
           assert.ok(rows[0].marks.some((m) => word.test(m)), `"${typo}" highlights the real word: ${rows[0].marks}`);
+          // the box says what it searched for instead
+          assert.match(await page.locator('.search-foot .search-fixed').textContent(), new RegExp(`^Showing results for “${word.source.slice(1, 6)}`, 'i'));
         }
         const titles = (await dropdown(mode, page)).map((r) => r.title);
         assert.ok(titles.every((t) => /\bpatients?\b/i.test(t)), `pages titled with the word rank first: ${titles}`);

@@ -13,7 +13,6 @@
   var STOP = {};
   ('a an and are as at be but by for if in into is it its no not of on or such that the ' +
     'their then there these they this to was were will with').split(' ').forEach(function (w) { STOP[w] = 1; });
-  var ATION = [['ization', 'ize'], ['uration', 'ure'], ['allation', 'all'], ['rmation', 'rm'], ['ation', 'ate']];
 
   function words(text) { return text.match(WORD) || []; }
   function ends(w, s) { return w.slice(-s.length) === s; }
@@ -42,23 +41,117 @@
     });
     return out;
   }
-  function keeps(s) { return s.length >= 3 && /[aeiouy]/.test(s); }
-  function undouble(w) { return /([bdgmnprt])\1$/.test(w) && w.length >= 3 ? w.slice(0, -1) : w; }
-  function stem(w) {
-    if (w.length < 4 || !/^[a-z]+$/.test(w)) return w;
-    if ((ends(w, 'ies') || ends(w, 'ied')) && w.length > 4) w = w.slice(0, -3) + 'y';
-    else if (ends(w, 'sses')) w = w.slice(0, -2);
-    else if (ends(w, 's') && !ends(w, 'ss') && !ends(w, 'us') && !ends(w, 'is')) w = w.slice(0, -1);
-    var rule = ATION.filter(function (r) { return ends(w, r[0]); })[0];
-    if (rule) {
-      var b = w.slice(0, -rule[0].length);
-      if (keeps(b)) w = b + rule[1];
-    } else if (ends(w, 'ing') && keeps(w.slice(0, -3))) w = undouble(w.slice(0, -3));
-    else if (ends(w, 'ed') && !ends(w, 'eed') && keeps(w.slice(0, -2))) w = undouble(w.slice(0, -2));
-    if (w.length >= 4 && ends(w, 'e') && !ends(w, 'ee')) w = w.slice(0, -1);
-    return w;
-  }
+  /* ---- Snowball English (Porter2) stemmer: a port of the algorithm as the Rust crate
+   * rust-stemmers 1.2 runs it (tokenize.rs calls that crate). Only for words of ASCII
+   * lowercase letters; 'Y' marks a consonant y while stemming. ---- */
+  var SB = (function () {
+    function isV(c) { return c === 'a' || c === 'e' || c === 'i' || c === 'o' || c === 'u' || c === 'y'; }
+    // v plus w, x and the consonant mark Y
+    function isVWXY(c) { return isV(c) || c === 'w' || c === 'x' || c === 'Y'; }
+    function longest(w, list) {
+      for (var i = 0; i < list.length; i++) if (w.slice(-list[i].length) === list[i]) return list[i];
+      return null;
+    }
+    // ends in a short syllable (the part of the word before `end`)
+    function shortv(w, end) {
+      var a = w[end - 3], b = w[end - 2], c = w[end - 1];
+      if (end >= 3 && !isVWXY(c) && isV(b) && !isV(a)) return true;
+      return end === 2 && !isV(c) && isV(b);
+    }
+    var EXC1 = { skis: 'ski', skies: 'sky', dying: 'die', lying: 'lie', tying: 'tie', idly: 'idl', gently: 'gentl',
+      ugly: 'ugli', early: 'earli', only: 'onli', singly: 'singl', sky: 'sky', news: 'news', howe: 'howe',
+      atlas: 'atlas', cosmos: 'cosmos', bias: 'bias', andes: 'andes' };
+    var EXC2 = { inning: 1, outing: 1, canning: 1, herring: 1, earring: 1, proceed: 1, exceed: 1, succeed: 1 };
+    // longest suffix first
+    var S2 = [['ization', 'ize'], ['ational', 'ate'], ['fulness', 'ful'], ['ousness', 'ous'], ['iveness', 'ive'],
+      ['tional', 'tion'], ['biliti', 'ble'], ['lessli', 'less'], ['entli', 'ent'], ['ation', 'ate'], ['alism', 'al'],
+      ['aliti', 'al'], ['ousli', 'ous'], ['iviti', 'ive'], ['fulli', 'ful'], ['enci', 'ence'], ['anci', 'ance'],
+      ['abli', 'able'], ['izer', 'ize'], ['ator', 'ate'], ['alli', 'al'], ['bli', 'ble'], ['ogi', 'og'], ['li', '']];
+    var S2K = S2.map(function (r) { return r[0]; });
+    var S3 = [['ational', 'ate'], ['tional', 'tion'], ['alize', 'al'], ['icate', 'ic'], ['iciti', 'ic'], ['ative', ''],
+      ['ical', 'ic'], ['ness', ''], ['ful', '']];
+    var S3K = S3.map(function (r) { return r[0]; });
+    var S4 = ['ement', 'ance', 'ence', 'able', 'ible', 'ment', 'ate', 'ive', 'ize', 'iti', 'ism', 'ion', 'ous',
+      'ant', 'ent', 'al', 'er', 'ic'];
+    return function (w) {
+      if (EXC1.hasOwnProperty(w)) return EXC1[w];
+      if (w.length < 3) return w;
+      var i, s, n;
+      if (w[0] === "'") w = w.slice(1);
+      // prelude: y as a consonant
+      var Y = false, cs = w.split('');
+      for (i = 0; i < cs.length; i++) if (cs[i] === 'y' && (i === 0 || isV(cs[i - 1]))) { cs[i] = 'Y'; Y = true; }
+      w = cs.join('');
+      // regions
+      var p1 = w.length, p2 = w.length, m = /^(gener|commun|arsen)/.exec(w);
+      function after(from) {
+        for (var j = from; j < w.length - 1; j++) if (isV(w[j]) && !isV(w[j + 1])) return j + 2;
+        return w.length;
+      }
+      p1 = m ? m[0].length : after(0);
+      p2 = after(p1);
+      // step 1a
+      s = longest(w, ["'s'", "'s", "'"]);
+      if (s) w = w.slice(0, -s.length);
+      s = longest(w, ['sses', 'ied', 'ies', 'ss', 'us', 's']);
+      if (s === 'sses') w = w.slice(0, -2);
+      else if (s === 'ied' || s === 'ies') w = w.slice(0, -3) + (w.length - 3 >= 2 ? 'i' : 'ie');
+      else if (s === 's') {
+        n = w.length - 1;
+        for (i = n - 2; i >= 0; i--) if (isV(w[i])) break;
+        if (i >= 0) w = w.slice(0, -1);
+      }
+      if (EXC2.hasOwnProperty(w)) return w;
+      // step 1b
+      s = longest(w, ['eedly', 'ingly', 'edly', 'eed', 'ing', 'ed']);
+      if (s === 'eed' || s === 'eedly') {
+        if (w.length - s.length >= p1) w = w.slice(0, -s.length) + 'ee';
+      } else if (s) {
+        n = w.length - s.length;
+        for (i = n - 1; i >= 0; i--) if (isV(w[i])) break;
+        if (i >= 0) {
+          w = w.slice(0, n);
+          if (/(at|bl|iz)$/.test(w)) w += 'e';
+          else if (/(bb|dd|ff|gg|mm|nn|pp|rr|tt)$/.test(w)) w = w.slice(0, -1);
+          else if (w.length === p1 && shortv(w, w.length)) w += 'e';
+        }
+      }
+      // step 1c
+      n = w.length;
+      if (n > 2 && (w[n - 1] === 'y' || w[n - 1] === 'Y') && !isV(w[n - 2])) w = w.slice(0, -1) + 'i';
+      // step 2
+      s = longest(w, S2K);
+      if (s && w.length - s.length >= p1) {
+        var r = S2[S2K.indexOf(s)][1], pre = w[w.length - s.length - 1];
+        if (s === 'ogi') { if (pre === 'l') w = w.slice(0, -3) + 'og'; }
+        else if (s === 'li') { if (pre && 'cdeghkmnrt'.indexOf(pre) >= 0) w = w.slice(0, -2); }
+        else w = w.slice(0, -s.length) + r;
+      }
+      // step 3
+      s = longest(w, S3K);
+      if (s && w.length - s.length >= p1) {
+        if (s === 'ative') { if (w.length - 5 >= p2) w = w.slice(0, -5); }
+        else w = w.slice(0, -s.length) + S3[S3K.indexOf(s)][1];
+      }
+      // step 4
+      s = longest(w, S4);
+      if (s && w.length - s.length >= p2) {
+        if (s !== 'ion') w = w.slice(0, -s.length);
+        else if (/[st]ion$/.test(w)) w = w.slice(0, -3);
+      }
+      // step 5
+      n = w.length;
+      if (w[n - 1] === 'e') {
+        if (n - 1 >= p2 || (n - 1 >= p1 && !shortv(w, n - 1))) w = w.slice(0, -1);
+      } else if (w[n - 1] === 'l' && n - 1 >= p2 && w[n - 2] === 'l') w = w.slice(0, -1);
+      return Y ? w.replace(/Y/g, 'y') : w;
+    };
+  })();
+  // only words of ASCII lowercase letters are stemmed, as in tokenize.rs
+  function stem(w) { return w.length >= 3 && /^[a-z]+$/.test(w) ? SB(w) : w; }
   function term(s) { return Array.from(s).length > 1 && !STOP[s] ? stem(s) : null; }
+  // two words in a row joined (whole forms), as tokenize.rs pair_term
+  function pairTerm(a, b) { return term(a) && term(b) ? stem(a + b) : null; }
   var memo = new Map();
   function indexTerms(word) {
     var out = memo.get(word);
@@ -77,89 +170,96 @@
     return out;
   }
 
-  /* ---- loading ---- */
+  /* ---- loading: every index file is a script that hands its data to __S ---- */
   var ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', DIGIT = {};
   for (var i = 0; i < 64; i++) DIGIT[ALPHA.charCodeAt(i)] = i;
-  var base = '', root = '', meta = null, store = {}, waits = {}, stale = null;
+  // A script's load event follows its execution at once, so what the script handed
+  // over is still in `handed` when its load event runs.
+  var handed = null;
+  function take(v) { handed = v; }
   var S = win.__S = {
-    meta: function (m) {
-      // a new build: drop what came from the old one
-      if (meta && meta.v !== m.v) { store = {}; waits = { m: waits.m }; }
-      meta = m;
-    },
-    t: function (v, k, terms, posts) { got(v, 't' + k, { terms: terms.split('\n'), posts: posts.split('\n'), memo: {} }); },
-    // a fragment names no version or document, so identical articles share one file
-    // across versions; its script's load event (which follows its execution at once)
-    // says which document it was
-    f: function (d) { lastFrag = d; }
+    meta: take,
+    t: function (v, k, terms, posts) { take({ v: v, k: k, terms: terms.split('\n'), posts: posts.split('\n'), memo: {} }); },
+    f: take,
+    x: take,
+    xt: function (v, k, terms, sets) { take({ v: v, k: k, terms: terms.split('\n'), sets: sets.split('\n') }); }
   };
-  var lastFrag = null;
-  function got(v, key, data) { if (meta && v === meta.v) store[key] = data; else stale = v; }
-
-  function load(key, url) {
-    if (store[key]) return Promise.resolve(store[key]);
-    if (!waits[key]) {
-      waits[key] = new Promise(function (ok, fail) {
-        var s = doc.createElement('script');
-        s.src = url;
-        s.onload = s.onerror = function (e) {
-          s.remove();
-          delete waits[key];
-          if (store[key]) ok(store[key]);
-          else fail(e.type === 'load' && stale ? { stale: stale } : new Error('cannot load ' + url));
-        };
-        doc.head.appendChild(s);
-      });
-    }
-    return waits[key];
-  }
-  function loadMeta(v) {
-    if (meta && !v) return Promise.resolve(meta);
-    if (!waits.m) {
-      waits.m = new Promise(function (ok, fail) {
-        var s = doc.createElement('script');
-        s.src = base + 'meta.js' + (v ? '?v=' + encodeURIComponent(v) : '');
-        s.onload = s.onerror = function () {
-          s.remove();
-          waits.m = null;
-          stale = null;
-          if (meta) ok(meta); else fail(new Error('cannot load the search index'));
-        };
-        doc.head.appendChild(s);
-      });
-    }
-    return waits.m;
-  }
-  function shard(k) { return load('t' + k, base + 't/' + k + '.js?v=' + meta.v); }
-  function frag(id) {
-    var key = 'f' + id;
-    if (store[key]) return Promise.resolve(store[key]);
-    if (!waits[key]) {
-      waits[key] = new Promise(function (ok, fail) {
-        var s = doc.createElement('script');
-        s.src = base + 'f/' + id + '.js?v=' + meta.v;
-        s.onload = s.onerror = function (e) {
-          var d = lastFrag;
-          lastFrag = null;
-          s.remove();
-          delete waits[key];
-          if (e.type === 'load' && d) ok((store[key] = { id: id, u: d[0], t: d[1], s: d[2] }));
-          else fail(new Error('cannot load ' + s.src));
-        };
-        doc.head.appendChild(s);
-      });
-    }
-    return waits[key];
-  }
-  // retries once with a fresh meta.js when a shard says the index was rebuilt
-  function withIndex(fn) {
-    return loadMeta().then(fn).catch(function (e) {
-      if (!e || !e.stale) throw e;
-      return loadMeta(e.stale).then(fn);
+  function script(url) {
+    return new Promise(function (ok, fail) {
+      var s = doc.createElement('script');
+      s.src = url;
+      s.onload = s.onerror = function (e) {
+        var got = handed;
+        handed = null;
+        s.remove();
+        if (e.type === 'load' && got) ok(got); else fail(new Error('cannot load ' + url));
+      };
+      doc.head.appendChild(s);
     });
   }
 
+  /* One version's index (meta.js, t/<k>.js, f/<n>.js under `base`), or with `cross`,
+   * the manual's table of the versions each term is in (x.js, x<k>.js). */
+  function Index(base, cross) {
+    this.base = base;
+    this.cross = cross;
+    this.meta = null;
+    this.waitMeta = null;
+    this.files = {};
+  }
+  Index.prototype.load = function (v) {
+    var ix = this;
+    if (ix.meta && !v) return Promise.resolve(ix.meta);
+    if (!ix.waitMeta || v) {
+      ix.waitMeta = script(ix.base + (ix.cross ? 'x.js' : 'meta.js') + (v ? '?v=' + encodeURIComponent(v) : '')).then(function (m) {
+        // a new build: drop what came from the old one
+        if (ix.meta && ix.meta.v !== m.v) ix.files = {};
+        ix.meta = m;
+        return m;
+      }, function (e) { ix.waitMeta = null; throw e; });
+    }
+    return ix.waitMeta;
+  };
+  // a term shard, or fragment `f<n>`; a shard of another build says so ({stale: id})
+  Index.prototype.file = function (key) {
+    var ix = this, files = ix.files, v = ix.meta.v;
+    if (!files[key]) {
+      var url = key[0] === 'f' ? 'f/' + key.slice(1) + '.js' : ix.cross ? 'x' + key + '.js' : 't/' + key + '.js';
+      files[key] = script(ix.base + url + '?v=' + encodeURIComponent(v)).then(function (d) {
+        if (key[0] === 'f') return { id: Number(key.slice(1)), u: d[0], t: d[1], s: d[2] };
+        if (d.v !== v) throw { stale: d.v };
+        return d;
+      });
+      files[key].catch(function () { if (files[key]) delete files[key]; });
+    }
+    return files[key];
+  };
+  Index.prototype.shard = function (k) { return this.file(String(k)); };
+  Index.prototype.frag = function (id) { return this.file('f' + id); };
+  // runs fn(meta) with the index loaded; once more with a fresh meta.js when a shard
+  // says the index was rebuilt
+  Index.prototype.use = function (fn) {
+    var ix = this;
+    return ix.load().then(fn).catch(function (e) {
+      if (!e || !e.stale) throw e;
+      return ix.load(e.stale).then(fn);
+    });
+  };
+  Index.prototype.shardOf = function (t) {
+    var b = this.meta.b, lo = 0, hi = b.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (b[mid] <= t) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
+
   /* ---- query ---- */
+  // Words that name no feature: they count less in how much of a query a page covers.
+  var GENERIC = {};
+  ('setup set up add adding new edit list delete remove create use using open window tab option options setting ' +
+    'settings button manage view change update enable disable page screen select enter click field').split(' ')
+    .forEach(function (w) { var t = term(w); if (t) GENERIC[t] = 1; });
   function parse(q) {
     var qs = [], seen = {}, phrases = [], m, re = /"([^"]*)("?)/g;
     while ((m = re.exec(q))) {
@@ -171,25 +271,23 @@
     while ((m = WORD.exec(q))) list.push(m);
     list.forEach(function (m, n) {
       var raw = whole(m[0]), t = term(raw), prefix = open && n === list.length - 1 && m.index + m[0].length === q.length;
-      if (t && !seen[t]) { seen[t] = 1; qs.push({ t: t, raw: raw, prefix: prefix }); }
+      if (t && !seen[t]) { seen[t] = 1; qs.push({ t: t, raw: raw, prefix: prefix, word: m[0] }); }
       else if (t && prefix) qs.forEach(function (x) { if (x.t === t) x.prefix = true; });
     });
-    return { words: qs, phrases: phrases };
-  }
-  function shardOf(t) {
-    var b = meta.b, lo = 0, hi = b.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (b[mid] <= t) lo = mid; else hi = mid - 1;
+    // two query words in a row may be one name in the text, and a word typed as one
+    // may be two there: the pair term covers both
+    var pairs = [];
+    for (var k = 0; k + 1 < qs.length; k++) {
+      var pt = pairTerm(qs[k].raw, qs[k + 1].raw);
+      if (pt) pairs.push({ t: pt, raw: qs[k].raw + qs[k + 1].raw, prefix: qs[k + 1].prefix, of: [k, k + 1] });
     }
-    return lo;
+    return { words: qs, pairs: pairs, phrases: phrases };
   }
-  // the shard of the term; for the word being typed, the shards its longer forms are
-  // in too, at most two (typing more narrows it)
-  function shardsFor(w) {
-    if (!w.prefix) return [shardOf(w.t)];
-    var lo = shardOf(w.t < w.raw ? w.t : w.raw), hi = Math.min(shardOf((w.t > w.raw ? w.t : w.raw) + '\uffff'), lo + 1);
-    var ks = [];
+  // the shards a word's matches are in: its term, and its longer forms (at most two
+  // shards: typing more narrows it)
+  function shardsFor(ix, w) {
+    var a = w.t < w.raw ? w.t : w.raw, b = w.t > w.raw ? w.t : w.raw;
+    var lo = ix.shardOf(a), hi = Math.min(ix.shardOf(b + '\uffff'), lo + 1), ks = [];
     for (var k = lo; k <= hi; k++) ks.push(k);
     return ks;
   }
@@ -216,7 +314,8 @@
       (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
     return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
-  var ENDINGS = ['', 'e', 's', 'es', 'ed', 'ing', 'ion', 'ions', 'er', 'y'];
+  // what the stemmer may have taken off the word a typo stands for
+  var ENDINGS = ['', 'e', 's', 'es', 'ed', 'ing', 'ion', 'ions', 'er', 'y', 'al', 'ly', 'ate', 'ated', 'ating', 'ation', 'ic', 'ical', 'ment', 'ness', 'ity'];
   function fuzzy(w, term) {
     if (near(w.t, term)) return true;
     for (var i = 0; i < ENDINGS.length; i++) {
@@ -234,81 +333,184 @@
     }
     return lo;
   }
-  // matching dictionary terms of one query word: [shard, index, weight, term]
-  function matches(w, shs) {
+  var EXACT = 1, TYPED = 0.7, LONGER = 0.5, TYPO = 0.5, SPLIT = 0.8;
+  /* The dictionary terms a query word matches, [shard, index, quality, term]: the word
+   * (quality 1), its longer forms (0.7 for the word being typed, 0.5 for the others:
+   * "misc" finds "miscellaneous"), a stem the typed word runs past ("configura" →
+   * "configur"), and only when none of these, the terms one typo away (0.5; words of 4
+   * letters or more). Pairs
+   * match exactly, or as the word being typed. */
+  function matches(w, shs, pair) {
     var out = [], seen = new Set();
-    function add(sh, i, weight) {
+    function add(sh, i, q, how) {
       var key = sh.terms[i];
-      if (!seen.has(key)) { seen.add(key); out.push([sh, i, weight, key]); }
+      if (!seen.has(key)) { seen.add(key); out.push([sh, i, q, key, how]); }
     }
+    var longer = w.prefix || (!pair && Array.from(w.raw).length >= 3);
     shs.forEach(function (sh) {
       var T = sh.terms, i = lower(T, w.t);
-      if (T[i] === w.t) add(sh, i, 1);
-      // the word being typed: its longer forms
-      if (w.prefix) [w.t, w.raw].forEach(function (p) {
-        for (var j = lower(T, p); j < T.length && T[j].indexOf(p) === 0; j++) add(sh, j, T[j] === w.t ? 1 : 0.7);
+      if (T[i] === w.t) add(sh, i, EXACT);
+      if (longer) [w.t, w.raw].forEach(function (p) {
+        for (var j = lower(T, p), n = 0; j < T.length && n < 400 && T[j].indexOf(p) === 0; j++, n++) add(sh, j, w.prefix ? TYPED : LONGER);
       });
     });
-    // the typed word runs past a stem: "configura" → "configur"
-    if (!out.length && w.prefix) shs.forEach(function (sh) {
+    if (pair) return out;
+    var direct = out.length;
+    if (!direct && w.prefix) shs.forEach(function (sh) {
       for (var k = Math.max(4, w.raw.length - 3); k < w.raw.length; k++) {
         var p = w.raw.slice(0, k), i = lower(sh.terms, p);
-        if (sh.terms[i] === p) add(sh, i, 0.7);
+        if (sh.terms[i] === p) add(sh, i, TYPED);
       }
     });
-    if (!out.length && Array.from(w.raw).length >= 5) shs.forEach(function (sh) {
-      for (var i = 0; i < sh.terms.length; i++) if (fuzzy(w, sh.terms[i])) add(sh, i, 0.5);
+    if (!direct && Array.from(w.raw).length >= 4) shs.forEach(function (sh) {
+      for (var i = 0; i < sh.terms.length; i++) if (fuzzy(w, sh.terms[i])) add(sh, i, TYPO, 'typo');
     });
     return out;
   }
+  function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
+  // what a posting's weight is worth: body (BM25, 0-15 of k1+1), heading or keyword, title
+  function field(x) { return (x & 15) * 2.2 / 15 + (x & 32 ? 5 : 0) + (x & 16 ? 2.5 : 0); }
 
-  /* Runs a query: {ranked: [doc ids], hit: {term: 1}, nwords, phrases}. */
-  function search(q) {
+  /* Runs a query on one index: {ranked: [doc ids], hit: {term: 1}, phrases, words:
+   * [{word, t, found (matched other than by a typo), fixed (the term a typo matched)}]}.
+   * Score: for each query word, its importance (idf; less for generic words) times its
+   * best match's field weight and quality; for each pair found, its idf times its
+   * weight; times the square of the share of the query's importance the page covers,
+   * so pages missing an important word fall behind pages missing a generic one;
+   * times 1 + half the share of its title the query covers. A query that is exactly a
+   * page's title puts that page first. Ties go to the lower doc id. */
+  function run(ix, q) {
     var pq = parse(q);
-    if (!pq.words.length || (meta && !meta.b.length)) return loadMeta().then(function () { return { ranked: [], hit: {}, phrases: [] }; });
-    return withIndex(function () {
-      if (!meta.b.length) return { ranked: [], hit: {}, phrases: [] };
-      var need = pq.words.map(shardsFor);
-      return Promise.all(need.map(function (ks) { return Promise.all(ks.map(shard)); })).then(function (shs) {
-        var n = meta.n, nw = pq.words.length, score = new Float64Array(n), count = new Uint8Array(n);
-        var inTitle = new Uint8Array(n), best = new Float64Array(n), title = new Uint8Array(n), touched = [], hit = {};
-        pq.words.forEach(function (w, wi) {
-          var ms = matches(w, shs[wi]), cap = Infinity, docs = [];
-          function idf(m) {
-            var df = postings(m[0], m[1]).ids.length;
-            return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-          }
-          // a longer form of the word never outweighs the word itself
-          ms.forEach(function (m) { if (m[3] === w.t) cap = idf(m); });
-          ms.forEach(function (m) {
-            var p = postings(m[0], m[1]), f = m[2] * Math.min(idf(m), cap);
-            hit[m[3]] = 1;
-            for (var j = 0; j < p.ids.length; j++) {
-              var x = p.ws[j], d = p.ids[j], s = f * ((x & 15) * 2.2 / 15 + (x & 32 ? 5 : 0) + (x & 16 ? 2.5 : 0));
-              if (!best[d]) docs.push(d);
-              if (s > best[d]) best[d] = s;
-              if (x & 32 && m[2] > 0.5) title[d] = 1;
-            }
-          });
-          docs.forEach(function (d) {
-            if (!count[d]++) touched.push(d);
-            score[d] += best[d];
-            inTitle[d] += title[d];
-            best[d] = title[d] = 0;
-          });
-        });
-        // the query is the whole title: that page first
-        touched.forEach(function (d) { if (inTitle[d] === nw && DIGIT[meta.l.charCodeAt(d)] === nw) score[d] += 100; });
-        if (pq.phrases.length) touched = touched.filter(function (d) { return count[d] === nw; });
-        touched.sort(function (a, b) { return count[b] - count[a] || score[b] - score[a] || a - b; });
-        if (!pq.phrases.length) return { ranked: touched, hit: hit, phrases: [] };
-        // positions are not indexed: check the best candidates' text for the phrase
-        var top = touched.slice(0, 30);
-        return Promise.all(top.map(frag)).then(function (fs) {
-          return { ranked: top.filter(function (d, i) { return hasPhrases(fs[i], pq.phrases); }), hit: hit, phrases: pq.phrases };
+    var empty = { ranked: [], hit: {}, phrases: [], words: [] };
+    if (!pq.words.length) return ix.load().then(function () { return empty; });
+    return ix.use(function (meta) {
+      if (!meta.b.length) return empty;
+      // a pair is looked up only in the shards its words need (no request of its own)
+      var ks = pq.words.map(function (w) { return shardsFor(ix, w); }), need = {};
+      ks.forEach(function (list) { list.forEach(function (k) { need[k] = 1; }); });
+      pq.pairs.forEach(function (w) { ks.push(shardsFor(ix, w).filter(function (k) { return need[k]; })); });
+      function shards(list) { return Promise.all(list.map(function (k) { return ix.shard(k); })); }
+      return Promise.all(ks.map(shards)).then(function (shs) {
+        // a word typed as one that is two in the text, and that no term matches:
+        // "webschedasap" → "websched" (a pair term) + "asap"; costs the second part's shard
+        var loaded = {};
+        shs.forEach(function (list) { list.forEach(function (sh) { loaded[sh.k] = sh; }); });
+        var splits = pq.words.map(function (w) { return splitOf(ix, w, loaded); });
+        return shards(splits.filter(Boolean).map(function (sp) { return sp.k; }).filter(function (k) { return !loaded[k]; })).then(function (more) {
+          more.forEach(function (sh) { loaded[sh.k] = sh; });
+          splits.forEach(function (sp) { if (sp) sp.r = find(ix, loaded, sp.rt); });
+          return scoreAll(shs, splits);
         });
       });
+      function scoreAll(shs, splits) {
+        var n = meta.n, nw = pq.words.length, score = new Float64Array(n), cov = new Float64Array(n);
+        var inTitle = new Uint8Array(n), titleQ = new Float64Array(n), best = new Float64Array(n), qual = new Float64Array(n), title = new Float64Array(n);
+        var touched = [], seen = new Uint8Array(n), hit = {}, imps = [], info = [], total = 0;
+        var covs = pq.words.map(function () { return new Float64Array(0); });
+        function gather(w, ms, pair) {
+          var docs = [];
+          ms.forEach(function (m) {
+            var p = postings(m[0], m[1]);
+            // (2: a pair term, whose two words the results mark)
+            hit[m[3]] = pair || (m[3] === w.t && w.raw.length > 5) ? 2 : hit[m[3]] || 1;
+            for (var j = 0; j < p.ids.length; j++) {
+              var x = p.ws[j], d = p.ids[j], s = m[2] * field(x);
+              if (!qual[d]) docs.push(d);
+              if (s > best[d]) best[d] = s;
+              if (m[2] > qual[d]) qual[d] = m[2];
+              if (x & 32 && m[2] > LONGER && m[2] > title[d]) title[d] = m[2];
+            }
+          });
+          return docs;
+        }
+        function touch(d) { if (!seen[d]) { seen[d] = 1; touched.push(d); } }
+        pq.words.forEach(function (w, wi) {
+          var ms = matches(w, shs[wi]), docs = gather(w, ms), typo = ms.length && ms.every(function (m) { return m[4]; });
+          var sp = splits[wi];
+          if (sp && sp.r) {
+            // pages with both parts: as good as a pair
+            var pl = postings(sp.l[0], sp.l[1]), pr = postings(sp.r[0], sp.r[1]), j = 0, both = 0;
+            for (var i = 0; i < pl.ids.length; i++) {
+              var d = pl.ids[i];
+              while (j < pr.ids.length && pr.ids[j] < d) j++;
+              if (pr.ids[j] !== d) continue;
+              both++;
+              var s = SPLIT * (field(pl.ws[i]) + field(pr.ws[j])) / 2;
+              if (!qual[d]) docs.push(d);
+              if (s > best[d]) best[d] = s;
+              if (SPLIT > qual[d]) qual[d] = SPLIT;
+              if (pl.ws[i] & pr.ws[j] & 32 && SPLIT > title[d]) title[d] = SPLIT;
+            }
+            if (both) { hit[sp.l[0].terms[sp.l[1]]] = hit[sp.rt] = 1; typo = false; ms.push(sp.l); }
+          }
+          var imp = idf(n, docs.length) * (GENERIC[w.t] ? 0.35 : 1), c = covs[wi] = new Float64Array(n);
+          var fixed = null;
+          if (typo) {
+            var most = -1;
+            ms.forEach(function (m) { var df = postings(m[0], m[1]).ids.length; if (df > most) { most = df; fixed = m[3]; } });
+          }
+          // found: the word itself (or its two parts) is here, or, for the word being
+          // typed, a longer form; none: nothing matched it, not even by a typo
+          var exact = ms.some(function (m) { return m[2] === EXACT || (w.prefix && !m[4]); });
+          info.push({ word: w.word, t: w.t, found: !!(exact || (sp && sp.r && !typo)), none: !ms.length, fixed: fixed });
+          imps.push(imp);
+          total += imp;
+          docs.forEach(function (d) {
+            touch(d);
+            score[d] += imp * best[d];
+            c[d] = qual[d];
+            if (title[d]) { inTitle[d]++; titleQ[d] += title[d]; }
+            best[d] = qual[d] = title[d] = 0;
+          });
+        });
+        pq.pairs.forEach(function (w, pi) {
+          var ms = matches(w, shs[nw + pi], true), docs = gather(w, ms, true), imp = idf(n, docs.length);
+          docs.forEach(function (d) {
+            touch(d);
+            score[d] += imp * best[d];
+            w.of.forEach(function (wi) { if (qual[d] > covs[wi][d]) covs[wi][d] = qual[d]; });
+            best[d] = qual[d] = title[d] = 0;
+          });
+        });
+        touched.forEach(function (d) {
+          var c = 0;
+          for (var wi = 0; wi < nw; wi++) c += imps[wi] * covs[wi][d];
+          c = total ? c / total : 0;
+          cov[d] = c;
+          var L = DIGIT[meta.l.charCodeAt(d)] || nw;
+          score[d] *= c * c * (1 + 0.5 * Math.min(1, inTitle[d] / L));
+          // the query is the whole title: that page first (the exact words before a
+          // longer form of the word being typed)
+          if (inTitle[d] === nw && L === nw) score[d] += 1e4 * titleQ[d] / nw;
+        });
+        if (pq.phrases.length) touched = touched.filter(function (d) { return cov[d] > 0.999; });
+        touched.sort(function (a, b) { return score[b] - score[a] || a - b; });
+        var res = { ranked: touched, hit: hit, phrases: pq.phrases, words: info };
+        if (!pq.phrases.length) return res;
+        // positions are not indexed: check the best candidates' text for the phrase
+        var top = touched.slice(0, 30);
+        return Promise.all(top.map(function (d) { return ix.frag(d); })).then(function (fs) {
+          res.ranked = top.filter(function (d, i) { return hasPhrases(fs[i], pq.phrases); });
+          return res;
+        });
+      }
     });
+  }
+  // [shard, index] of term t among the loaded shards
+  function find(ix, loaded, t) {
+    var sh = loaded[ix.shardOf(t)];
+    if (!sh) return null;
+    var i = lower(sh.terms, t);
+    return sh.terms[i] === t ? [sh, i] : null;
+  }
+  // the longest start of an unknown word that is a term, and the rest's term
+  function splitOf(ix, w, loaded) {
+    if (find(ix, loaded, w.t) || !/^[a-z]{6,}$/.test(w.raw)) return null;
+    for (var i = w.raw.length - 2; i >= 3; i--) {
+      var lt = term(w.raw.slice(0, i)), rt = term(w.raw.slice(i)), l = lt && rt && find(ix, loaded, lt);
+      if (l) return { l: l, rt: rt, k: ix.shardOf(rt) };
+    }
+    return null;
   }
   function hasPhrases(f, phrases) {
     if (!f.norm) {
@@ -318,12 +520,97 @@
     return phrases.every(function (p) { return f.norm.indexOf(' ' + p.join(' ') + ' ') >= 0; });
   }
 
+  /* ---- other versions: the manual's table of the versions each term is in ---- */
+  var root = '', here = null, cross = null, siteRoot = '', thisPath = '', thisLabel = '', others = {};
+  // When this version has no result, or nothing (or only a typo) for a word, or few
+  // results and lacks a word itself: the other versions that have most of the words it
+  // lacks (all words when it has no result), newest first, searched there: [{label,
+  // path, n (results), fs (first fragments)}]. Loads the table and those versions'
+  // indexes only then.
+  var FEW = 5;
+  function elsewhere(q, res, want) {
+    var lack = res.words.filter(function (w) { return !w.found; });
+    var ask = !res.ranked.length || res.words.some(function (w) { return w.none || w.fixed; }) ||
+      (lack.length && res.ranked.length < FEW);
+    if (!cross || !res.words.length || !ask) return Promise.resolve([]);
+    if (!lack.length) lack = res.words;
+    return cross.use(function (xm) {
+      if (!xm.b.length) return [];
+      var ks = {};
+      lack.forEach(function (w) { ks[cross.shardOf(w.t)] = 1; });
+      return Promise.all(Object.keys(ks).map(function (k) { return cross.shard(k); })).then(function (shs) {
+        var count = {};
+        lack.forEach(function (w) {
+          shs.forEach(function (sh) {
+            var i = lower(sh.terms, w.t);
+            if (sh.terms[i] !== w.t) return;
+            // (first version, number of versions) pairs
+            var nums = [], acc = 0, p = sh.sets[i];
+            for (var j = 0; j < p.length; j++) {
+              var d = DIGIT[p.charCodeAt(j)];
+              if (d >= 32) acc = acc * 32 + d - 32; else { nums.push(acc * 32 + d); acc = 0; }
+            }
+            for (var k = 0, at = 0; k + 1 < nums.length; k += 2) {
+              at += nums[k];
+              for (var v = at; v < at + nums[k + 1]; v++) count[v] = (count[v] || 0) + 1;
+              at += nums[k + 1];
+            }
+          });
+        });
+        var vs = Object.keys(count).map(Number).filter(function (v) { return xm.versions[v] && xm.versions[v][0] !== thisPath; });
+        vs.sort(function (a, b) { return count[b] - count[a] || b - a; });
+        return Promise.all(vs.slice(0, 2).map(function (v) {
+          var path = xm.versions[v][0], ix = others[path] || (others[path] = new Index(siteRoot + path + '/search/'));
+          return run(ix, q).then(function (r) {
+            return Promise.all(r.ranked.slice(0, want).map(function (d) { return ix.frag(d); })).then(function (fs) {
+              return { label: xm.versions[v][1], path: path, n: r.ranked.length, fs: fs, hit: r.hit };
+            });
+          }, function () { return null; });
+        }));
+      }).then(function (list) { return list.filter(function (x) { return x && x.n; }); });
+    }).catch(function () { return []; });
+  }
+
+  // "showing results for": the query with each word that only a typo matched replaced
+  // by the word the best result has for that term
+  function corrected(q, res, f) {
+    var fixes = res.words.filter(function (w) { return w.fixed; });
+    if (!fixes.length || !f) return null;
+    var texts = [f.t].concat(f.s.map(function (s) { return s[1] + ' ' + s[2]; })).join(' ');
+    var out = q;
+    fixes.forEach(function (w) {
+      var m, word = null;
+      WORD.lastIndex = 0;
+      while (!word && (m = WORD.exec(texts))) if (indexTerms(m[0]).indexOf(w.fixed) >= 0) word = m[0];
+      out = out.split(w.word).join((word || w.fixed).toLowerCase());
+    });
+    return out === q ? null : out;
+  }
+
   /* ---- results: best section, excerpt, DOM ---- */
+  /* ---- results: best section, excerpt, DOM ---- */
+  // the pair terms among the hits, for marking the two words of a pair ("Auto Codes")
+  function pairHits(hit) {
+    if (!hit.__pairs) {
+      var ps = Object.keys(hit).filter(function (t) { return t.length > 3 && hit[t] === 2; });
+      Object.defineProperty(hit, '__pairs', { value: ps.map(function (p) { return p.slice(0, 3); }) });
+    }
+    return hit.__pairs;
+  }
   function marks(text, hit) {
-    var out = [], m;
+    var out = [], m, prev = null, ps = pairHits(hit);
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
-      if (indexTerms(m[0]).some(function (t) { return hit[t]; })) out.push([m.index, m.index + m[0].length]);
+      var cur = { at: [m.index, m.index + m[0].length], w: whole(m[0]), on: false };
+      if (indexTerms(m[0]).some(function (t) { return hit[t]; })) { out.push(cur.at); cur.on = true; }
+      else if (prev && ps.length && ps.indexOf(prev.w.slice(0, 3)) >= 0 && /^\s+$/.test(text.slice(prev.at[1], cur.at[0])) &&
+        hit[pairTerm(prev.w, cur.w)] === 2) {
+        // two words that a pair term matched ("Auto Codes" for "autocodes")
+        if (!prev.on) out.push(prev.at);
+        out.push(cur.at);
+        cur.on = true;
+      }
+      prev = cur;
     }
     return out;
   }
@@ -367,16 +654,17 @@
     if (text != null) e.textContent = text;
     return e;
   }
-  function href(f, anchor) {
+  // a result's address inside its version folder
+  function hrefIn(f, anchor) {
     var u = f.u;
     if (/^\s*javascript:/i.test(u)) u = '';
     if (!u || /\/$/.test(u)) u += 'index.html';
-    return root + u + (anchor ? '#' + encodeURIComponent(anchor) : '');
+    return u + (anchor ? '#' + encodeURIComponent(anchor) : '');
   }
   // <a><span.t>title</span><span.h>section</span><span.x>…excerpt…</span></a>
-  function resultLink(f, hit, size) {
+  function resultLink(f, hit, size, prefix) {
     var s = pick(f, hit), a = el('a', 'sr-link'), t = el('span', 'sr-title');
-    a.href = href(f, s[0]);
+    a.href = prefix + hrefIn(f, s[0]);
     textWithMarks(t, f.t, marks(f.t, hit), 0, f.t.length);
     a.appendChild(t);
     if (s[1] && s[1] !== f.t) {
@@ -403,6 +691,42 @@
     return function () { clearTimeout(t); t = setTimeout(fn, ms); };
   }
   function resultsUrl(q) { return form.getAttribute('action') + '?q=' + encodeURIComponent(q); }
+  function quoted(q) { return '\u201c' + q + '\u201d'; }
+  function inHere() { return thisLabel ? ' in ' + thisLabel : ''; }
+  // One search as the box and the page show it: this version's results, their first
+  // fragments, the corrected query, and the matches in other versions when this one
+  // has none or lacks a word.
+  function searchAll(raw, want) {
+    return run(here, raw).then(function (res) {
+      return Promise.all(res.ranked.slice(0, want).map(function (d) { return here.frag(d); })).then(function (fs) {
+        return elsewhere(raw, res, 3).then(function (other) {
+          return { res: res, fs: fs, fixed: corrected(raw.trim(), res, fs[0]), other: other };
+        });
+      });
+    });
+  }
+  // "OTK: 3 results in v16.4" and links to those pages
+  function otherVersions(box, q, other, tag) {
+    other.forEach(function (o) {
+      var p = el(tag || 'p', 'search-other');
+      p.appendChild(doc.createTextNode(quoted(q) + ': ' + plural(o.n) + ' in ' + o.label));
+      var ul = el('ul', 'search-other-list');
+      o.fs.forEach(function (f) {
+        var li = el('li'), a = el('a', 'search-other-link', f.t);
+        a.href = siteRoot + o.path + '/' + hrefIn(f, '');
+        li.appendChild(a);
+        ul.appendChild(li);
+      });
+      if (o.n > o.fs.length) {
+        var li = el('li'), a = el('a', 'search-other-link', 'All ' + plural(o.n) + ' in ' + o.label);
+        a.href = siteRoot + o.path + '/' + (form.getAttribute('action') || '').split('/').pop() + '?q=' + encodeURIComponent(q);
+        li.appendChild(a);
+        ul.appendChild(li);
+      }
+      box.appendChild(p);
+      box.appendChild(ul);
+    });
+  }
 
   function dropdown() {
     var pop = el('div', 'search-pop'), list = el('ul', 'search-list'), foot = el('div', 'search-foot');
@@ -411,7 +735,7 @@
     pop.hidden = true;
     list.id = 'search-list';
     list.setAttribute('role', 'listbox');
-    list.setAttribute('aria-label', 'Search results');
+    list.setAttribute('aria-label', 'Search results' + inHere());
     live.setAttribute('role', 'status');
     live.setAttribute('aria-live', 'polite');
     pop.appendChild(list);
@@ -423,13 +747,14 @@
     input.setAttribute('aria-controls', list.id);
     input.setAttribute('aria-expanded', 'false');
 
+    function options() { return list.querySelectorAll('[role=option]'); }
     function open(on) {
       pop.hidden = !on;
       input.setAttribute('aria-expanded', on ? 'true' : 'false');
       if (!on) setActive(-1);
     }
     function setActive(i) {
-      var opts = list.children;
+      var opts = options();
       if (active >= 0 && opts[active]) opts[active].setAttribute('aria-selected', 'false');
       active = i;
       if (i >= 0 && opts[i]) {
@@ -442,55 +767,62 @@
       clearTimeout(announce);
       announce = setTimeout(function () { live.textContent = msg; }, now ? 0 : 700);
     }
-    function show(q, res, fs, failed) {
+    function show(q, out, failed) {
       list.textContent = '';
       foot.textContent = '';
       setActive(-1);
       if (failed) {
         foot.appendChild(el('p', 'search-note', 'Search is unavailable: the index could not be loaded.'));
+        pop.setAttribute('data-q', q);
         return open(true);
       }
-      fs.forEach(function (f, i) {
-        var li = el('li', 'sr');
-        li.id = 'search-opt-' + i;
-        li.setAttribute('role', 'option');
-        li.setAttribute('aria-selected', 'false');
-        li.appendChild(resultLink(f, res.hit, 16));
+      var res = out.res, n = res.ranked.length;
+      // each option is the result's link itself (a link inside an option would be
+      // interactive content nested in an interactive element)
+      out.fs.forEach(function (f, i) {
+        var li = el('li', 'sr'), a = resultLink(f, res.hit, 16, root);
+        li.setAttribute('role', 'none');
+        a.id = 'search-opt-' + i;
+        a.setAttribute('role', 'option');
+        a.setAttribute('aria-selected', 'false');
+        a.tabIndex = -1;
+        li.appendChild(a);
         list.appendChild(li);
       });
-      var n = res.ranked.length;
+      if (out.fixed) foot.appendChild(el('p', 'search-fixed', 'Showing results for ' + quoted(out.fixed)));
       if (n) {
-        var all = el('a', 'search-all', n > fs.length ? 'All ' + plural(n) : 'Open results page');
+        var all = el('a', 'search-all', n > out.fs.length ? 'All ' + plural(n) : 'Open results page');
         all.href = resultsUrl(q);
         foot.appendChild(all);
-      } else foot.appendChild(el('p', 'search-note', 'No results for \u201c' + q + '\u201d'));
-      say(n ? plural(n) : 'No results', !n);
+        if (out.other.length) foot.appendChild(el('p', 'search-note', 'Some words are not' + inHere() + '.'));
+      } else foot.appendChild(el('p', 'search-note', 'No results for ' + quoted(q) + (out.other.length ? inHere() : '')));
+      otherVersions(foot, q, out.other);
+      say((n ? plural(n) : 'No results') + inHere() + (out.other.length ? '; ' + out.other.map(function (o) { return plural(o.n) + ' in ' + o.label; }).join(', ') : ''), !n);
+      pop.setAttribute('data-q', q);
       open(true);
     }
     var run = debounce(function () {
       var raw = input.value, q = raw.trim(), my = ++seq;
       if (!q) { open(false); live.textContent = ''; return; }
-      search(raw).then(function (res) {
-        return Promise.all(res.ranked.slice(0, DROP).map(frag)).then(function (fs) {
-          if (my === seq) show(q, res, fs);
-        });
-      }).catch(function () { if (my === seq) show(q, null, [], true); });
+      searchAll(raw, DROP).then(function (out) {
+        if (my === seq) show(q, out);
+      }).catch(function () { if (my === seq) show(q, null, true); });
     }, DEBOUNCE_MS);
 
     input.addEventListener('input', run);
     input.addEventListener('focus', function () {
-      loadMeta().catch(function () {});
-      if (input.value.trim() && list.children.length) open(true);
+      here.load().catch(function () {});
+      if (input.value.trim() && (list.children.length || foot.children.length)) open(true);
     });
     input.addEventListener('keydown', function (e) {
-      var n = list.children.length;
+      var n = options().length;
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         if (pop.hidden) { if (input.value.trim()) { open(true); run(); } return; }
         e.preventDefault();
         if (n) setActive(e.key === 'ArrowDown' ? (active + 1) % n : (active <= 0 ? n : active) - 1);
       } else if (e.key === 'Enter' && active >= 0 && !pop.hidden) {
         e.preventDefault();
-        win.location.href = list.children[active].querySelector('a').href;
+        win.location.href = options()[active].href;
       } else if (e.key === 'Escape') {
         if (!pop.hidden) open(false); else input.value = '';
         e.preventDefault();
@@ -503,23 +835,28 @@
   }
 
   function resultsPage(box) {
-    var summary = el('p', 'search-summary'), list = el('ol', 'search-results'), more = el('button', 'search-more', 'More results');
+    var summary = el('p', 'search-summary'), fixed = el('p', 'search-fixed'), list = el('ol', 'search-results');
+    var other = el('div', 'search-elsewhere'), more = el('button', 'search-more', 'More results');
     var shown = 0, res = null, q = '', my = 0;
     summary.setAttribute('role', 'status');
     more.type = 'button';
     more.hidden = true;
+    fixed.hidden = true;
+    other.hidden = true;
     box.textContent = '';
     box.appendChild(summary);
+    box.appendChild(fixed);
     box.appendChild(list);
     box.appendChild(more);
+    box.appendChild(other);
     function page() {
       var mine = my, ids = res.ranked.slice(shown, shown + PAGE);
       more.disabled = true;
-      return Promise.all(ids.map(frag)).then(function (fs) {
+      return Promise.all(ids.map(function (d) { return here.frag(d); })).then(function (fs) {
         if (mine !== my) return;
         fs.forEach(function (f) {
           var li = el('li', 'sr');
-          li.appendChild(resultLink(f, res.hit, 36));
+          li.appendChild(resultLink(f, res.hit, 36, root));
           list.appendChild(li);
         });
         shown += fs.length;
@@ -531,16 +868,27 @@
       var raw = input.value, mine = ++my;
       q = raw.trim();
       list.textContent = '';
+      other.textContent = '';
+      other.hidden = fixed.hidden = true;
       shown = 0;
       more.hidden = true;
       try { win.history.replaceState(null, '', '?q=' + encodeURIComponent(q)); } catch (e) { /* some file:// pages refuse */ }
-      if (!q) { summary.textContent = 'Type words to search for.'; return; }
+      if (!q) { summary.textContent = 'Type words to search for' + inHere() + '.'; return; }
       summary.textContent = 'Searching\u2026';
-      search(raw).then(function (r) {
+      searchAll(raw, 1).then(function (out) {
         if (mine !== my) return;
-        res = r;
-        var n = r.ranked.length;
-        summary.textContent = (n ? plural(n) : 'No results') + ' for \u201c' + q + '\u201d';
+        res = out.res;
+        var n = res.ranked.length;
+        summary.textContent = (n ? plural(n) : 'No results') + ' for ' + quoted(q) + (out.other.length ? inHere() : '');
+        if (out.fixed) {
+          fixed.textContent = 'Showing results for ' + quoted(out.fixed);
+          fixed.hidden = false;
+        }
+        if (out.other.length) {
+          other.appendChild(el('h2', 'search-other-title', 'In other versions'));
+          otherVersions(other, q, out.other);
+          other.hidden = false;
+        }
         return page();
       }).catch(function () {
         if (mine === my) summary.textContent = 'Search is unavailable: the index could not be loaded.';
@@ -565,12 +913,20 @@
     if (!input) return;
     // the page's prefix to its version folder, which holds search/
     root = doc.body.getAttribute('data-root') || '';
-    base = root + 'search/';
+    here = new Index(root + 'search/');
+    thisLabel = form.getAttribute('data-version') || '';
+    thisPath = form.getAttribute('data-path') || '';
+    var x = form.getAttribute('data-cross');
+    if (x != null) {
+      siteRoot = form.getAttribute('data-site-root') || '';
+      cross = new Index(x, true);
+    }
     // only meaningful with this script: set here, not carried in every page's HTML
     input.setAttribute('autocomplete', 'off');
     input.setAttribute('spellcheck', 'false');
     input.setAttribute('enterkeyhint', 'search');
     input.setAttribute('aria-keyshortcuts', '/ Control+K');
+    input.setAttribute('placeholder', (thisLabel ? 'Search ' + thisLabel : 'Search') + ' (press /)');
     var box = doc.getElementById('search-page');
     if (box) resultsPage(box); else dropdown();
     doc.addEventListener('keydown', function (e) {
@@ -583,6 +939,10 @@
       }
     });
   }
-  S.test = { words: words, whole: whole, parts: parts, stem: stem, indexTerms: indexTerms, parse: parse, search: search };
+  S.test = {
+    words: words, whole: whole, parts: parts, stem: stem, indexTerms: indexTerms, pairTerm: pairTerm, parse: parse,
+    search: function (q) { return run(here, q); },
+    searchAll: function (q) { return searchAll(q, 5); }
+  };
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', init); else init();
 })();

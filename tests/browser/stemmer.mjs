@@ -1,0 +1,22 @@
+// The search runtime's tokenizer and stemmer outside a browser: runs the theme's
+// search.js in a node:vm context with a document that has no search form (so it sets up
+// nothing but `__S.test`), for checking it against the index's Rust side.
+
+import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
+
+/** search.js's `__S.test` (words, whole, parts, stem, indexTerms, pairTerm, parse). */
+export function runtime(searchJs) {
+  const document = { readyState: 'complete', querySelector: () => null, addEventListener() {} };
+  const context = { document };
+  context.window = context;
+  vm.createContext(context);
+  vm.runInContext(readFileSync(searchJs, 'utf8'), context, { filename: searchJs });
+  return context.__S.test;
+}
+
+/** Each word's index terms as `folio debug-terms` prints them: space-separated. */
+export function jsTerms(searchJs, words) {
+  const t = runtime(searchJs);
+  return words.map((w) => t.indexTerms(w).join(' '));
+}
