@@ -55,7 +55,7 @@ enum Command {
         dir: PathBuf,
     },
     /// Print the search index's terms of each word read from stdin, one line per word
-    /// (a check that search.js tokenizes and stems as the index does).
+    /// (a check that terms.js tokenizes and stems as the index does).
     #[command(name = "debug-terms", hide = true)]
     DebugTerms,
 }
@@ -89,19 +89,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(&args, verbosity),
         Command::Import(command) => cmd::import::run(&command, verbosity),
         Command::New { dir } => cmd::new::new_manual(&dir),
-        Command::DebugTerms => {
-            let mut input = String::new();
-            match std::io::Read::read_to_string(&mut std::io::stdin(), &mut input) {
-                Ok(_) => {
-                    print!("{}", folio::index::tokenize::debug_terms(&input));
-                    0
-                }
-                Err(e) => {
-                    eprintln!("error: cannot read stdin: {e}");
-                    1
-                }
-            }
-        }
+        Command::DebugTerms => cmd::debug::terms(),
     };
     ExitCode::from(code as u8)
 }

@@ -3,6 +3,7 @@
 //! errors, 2 usage errors). The stages below never import it.
 
 pub mod build;
+pub mod debug;
 pub mod diff;
 pub mod import;
 pub mod new;

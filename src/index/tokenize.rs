@@ -1,4 +1,4 @@
-//! The tokenizer, shared rule for rule with `themes/default/static/search.js`.
+//! The tokenizer, shared rule for rule with `themes/default/static/terms.js`.
 //!
 //! Both sides must turn the same text into the same terms, so every rule here has a
 //! twin in the runtime (`words`, `whole`, `parts`, `stem`, the stop list). Change
@@ -18,7 +18,7 @@
 //! * Terms made only of ASCII lowercase letters are **stemmed** with the Snowball
 //!   English stemmer (Porter2, the `rust-stemmers` crate): `printing`, `printed`,
 //!   `prints` → `print`; `configure`, `configuration` → `configur`; `automatic`,
-//!   `automatically` → `automat`; `monthly` → `month`. `search.js` carries a port of
+//!   `automatically` → `automat`; `monthly` → `month`. `terms.js` carries a port of
 //!   the same algorithm; `folio debug-terms` prints these terms for any words, and the
 //!   browser tests check that both sides agree on every word of a built manual.
 
@@ -178,7 +178,7 @@ fn stem_in_place(w: &mut String) {
 
 /// Reads words, one a line, and writes each one's index terms (see [`index_terms`]),
 /// space-separated, one line per word: what `folio debug-terms` prints, for checking
-/// that `search.js` turns every word of a manual into the same terms.
+/// that `terms.js` turns every word of a manual into the same terms.
 pub fn debug_terms(input: &str) -> String {
     let mut out = String::with_capacity(input.len() * 2);
     let mut buf = Vec::new();

@@ -1,4 +1,4 @@
-// The runtime's tokenizer and stemmer (themes/default/static/search.js, a port of the
+// The runtime's tokenizer and stemmer (themes/default/static/terms.js, a port of the
 // Snowball English stemmer) against the index's (src/index/tokenize.rs, the
 // rust-stemmers crate), word for word: every word of the built sample manual, every
 // version, and a list of the algorithm's special cases, through `folio debug-terms`.
