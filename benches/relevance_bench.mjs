@@ -120,7 +120,7 @@ const vdir = path.join(site, NEW);
 if (opt['fresh-js']) {
   // (while working on search.js: the theme's scripts of this working tree instead of
   // those built into the binary)
-  const js = ['folio.js', 'terms.js', 'search.js'].map((f) => readFileSync(path.join(REPO, 'themes/default/static', f), 'utf8')).join('\n');
+  const js = ['folio.js', 'terms.js', 'search.js', 'search-ui.js'].map((f) => readFileSync(path.join(REPO, 'themes/default/static', f), 'utf8')).join('\n');
   for (const f of readdirSync(path.join(site, 'assets'))) if (/^folio\.[0-9a-f]+\.js$/.test(f)) writeFileSync(path.join(site, 'assets', f), js);
 }
 

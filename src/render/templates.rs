@@ -37,14 +37,16 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates!(
 
 /// The default theme's static files, built in.
 pub const DEFAULT_STATIC: &[(&str, &[u8])] =
-    embed_static!("folio.css", "folio.js", "terms.js", "search.js", "search.css", "favicon.svg");
+    embed_static!("folio.css", "folio.js", "terms.js", "search.js", "search-ui.js", "search.css", "favicon.svg");
 
 /// Static files that are written joined into one asset (the first name), in this order.
 /// Every page loads them all, so one stylesheet and one script save a request and a tag
 /// per page on tens of thousands of pages; the theme keeps search's files apart
 /// (`terms.js` is the twin of `src/index/tokenize.rs`), and a theme may replace any part.
-pub const BUNDLES: &[(&str, &[&str])] =
-    &[("folio.css", &["folio.css", "search.css"]), ("folio.js", &["folio.js", "terms.js", "search.js"])];
+pub const BUNDLES: &[(&str, &[&str])] = &[
+    ("folio.css", &["folio.css", "search.css"]),
+    ("folio.js", &["folio.js", "terms.js", "search.js", "search-ui.js"]),
+];
 
 /// A static file of the theme, under its content-hashed name.
 #[derive(Debug, Clone)]

@@ -1,5 +1,5 @@
 // The search runtime's tokenizer and stemmer outside a browser: runs the theme's
-// terms.js and search.js in a node:vm context with a document that has no search form (so it sets up
+// terms.js, search.js and search-ui.js in a node:vm context with a document that has no search form (so it sets up
 // nothing but `__S.test`), for checking it against the index's Rust side.
 
 import { readFileSync } from 'node:fs';
@@ -11,10 +11,13 @@ export function runtime(searchJs) {
   const context = { document };
   context.window = context;
   vm.createContext(context);
-  // terms.js (the tokenizer and stemmer) comes before search.js, as in the page's script.
+  // terms.js (the tokenizer and stemmer) comes before search.js and search-ui.js, as in
+  // the page's script.
   const termsJs = searchJs.replace(/search\.js$/, 'terms.js');
   vm.runInContext(readFileSync(termsJs, 'utf8'), context, { filename: termsJs });
   vm.runInContext(readFileSync(searchJs, 'utf8'), context, { filename: searchJs });
+  const uiJs = searchJs.replace(/search\.js$/, 'search-ui.js');
+  vm.runInContext(readFileSync(uiJs, 'utf8'), context, { filename: uiJs });
   return context.__S.test;
 }
 
