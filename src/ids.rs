@@ -4,6 +4,9 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+/// Output folder names folio uses itself at the top of the site.
+pub const RESERVED_PATHS: &[&str] = &["assets", "media", "index.html", "versions.json", "sitemap.xml", "404.html"];
+
 /// A product version name such as `24.3`. Orders by its dotted parts as numbers, so
 /// 9.1 < 13.1 < 13.10; parts that are not numbers compare as text after numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

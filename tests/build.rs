@@ -1003,3 +1003,50 @@ fn first_run_readme_test_command_is_what_ci_runs() {
     let browser = fs::read_to_string(root.join("tests/browser.rs")).unwrap();
     assert!(browser.contains("\"install\", \"-y\", \"--no-install-recommends\", \"chromium\""));
 }
+
+#[test]
+fn current_folder_leads_each_slug_to_the_newest_version_that_has_it() {
+    let m = manual(&[
+        ("manual.yaml", "title: M\ncurrent: manual\n"),
+        ("versions/1.0.yaml", ""),
+        ("versions/2.0.yaml", ""),
+        ("versions/3.0.yaml", ""),
+        ("articles/a.md", "---\ntitle: A\naliases: [old-a]\n---\nA.\n"),
+        ("articles/a@3.0.md", "---\ntitle: A three\naliases: [old-a]\n---\nA in 3.\n"),
+        ("articles/b.md", "---\ntitle: B\nuntil: 2.0\n---\nB.\n"),
+        ("articles/c.md", "---\ntitle: C\nsince: 2.0\nuntil: 2.0\n---\nC.\n"),
+    ]);
+    let out = m.path().join("out");
+    build_ok(m.path(), &out, &[]);
+    let target = |slug: &str| {
+        let html = fs::read_to_string(out.join("manual").join(format!("{slug}.html"))).unwrap();
+        let at = html.find("url=").expect("a refresh") + 4;
+        html[at..at + html[at..].find('"').unwrap()].to_string()
+    };
+    assert_eq!(target("a"), "../v3.0/a.html");
+    assert_eq!(target("old-a"), "../v3.0/a.html", "an alias leads where its article is");
+    assert_eq!(target("b"), "../v2.0/b.html", "an article that ended leads to its last version");
+    assert_eq!(target("c"), "../v2.0/c.html");
+    assert_eq!(target("index"), "../v3.0/index.html");
+    assert!(fs::read_to_string(out.join("manual/a.html")).unwrap().contains("A three"));
+    assert_links_resolve(&out);
+    // the same from a build of some versions only: the newest of those
+    let one = m.path().join("one");
+    build_ok(m.path(), &one, &["--version", "1.0", "--version", "2.0"]);
+    let html = fs::read_to_string(one.join("manual/a.html")).unwrap();
+    assert!(html.contains("url=../v2.0/a.html"), "{html}");
+
+    // a folder name that is a version's, or not one folder name, is refused
+    for (current, message) in [
+        ("v2.0", "manual.yaml: current 'v2.0' is the output folder of version 2.0; choose another name"),
+        ("a/b", "manual.yaml: current 'a/b' must be one folder name of letters, digits, '.', '-' and '_' (and not one of assets, media, index.html, versions.json, sitemap.xml, 404.html)"),
+        ("assets", "manual.yaml: current 'assets' must be one folder name of letters, digits, '.', '-' and '_' (and not one of assets, media, index.html, versions.json, sitemap.xml, 404.html)"),
+    ] {
+        fs::write(m.path().join("manual.yaml"), format!("title: M\ncurrent: {current}\n")).unwrap();
+        let o = run(m.path(), &["build", "--out", "bad"]);
+        let err = stderr(&o, m.path());
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.lines().any(|l| l == message), "missing {message:?} in:\n{err}");
+        assert!(!m.path().join("bad").exists());
+    }
+}

@@ -216,6 +216,10 @@ pub(super) fn all(
     }
     w.targets.extend(targets.into_inner().unwrap_or_else(|e| e.into_inner()));
 
+    if let Some(folder) = &site.config.current {
+        current(o, site, theme, folder, &chosen, &mut w)?;
+    }
+
     if let Some(base) = &site.config.base_url {
         let base = base.trim_end_matches('/');
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -234,4 +238,46 @@ pub(super) fn all(
 
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The permanent addresses: `<folder>/<slug>.html` for every article and alias slug,
+/// leading to the page in the newest of the written versions (`chosen`, oldest first)
+/// that has it, and `<folder>/index.html` to the newest version's home, so that a link
+/// from the product or an old bookmark never breaks as versions come and go.
+fn current(o: &Sink, site: &Site, theme: &Theme, folder: &str, chosen: &[usize], w: &mut Written) -> Result<(), Error> {
+    let mut slugs: Vec<&str> =
+        site.articles.keys().map(|id| id.as_str()).chain(site.aliases.keys().map(|a| a.as_str())).collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    let mut pages: Vec<(String, String, String)> = Vec::with_capacity(slugs.len() + 1);
+    if let Some(&newest) = chosen.last() {
+        let v = &site.views[newest].version;
+        pages.push(("index".to_string(), format!("{}/index.html", v.path), site.config.title.clone()));
+    }
+    for slug in slugs {
+        if slug == "index" {
+            continue; // the article named `index` is each version's home: the entry above
+        }
+        let found = chosen.iter().rev().find_map(|&vi| {
+            let id = site.resolve_in(slug, vi)?;
+            let page = site.views[vi].pages.get(id)?;
+            Some((vi, id, page))
+        });
+        if let Some((vi, id, page)) = found {
+            pages.push((slug.to_string(), format!("{}/{id}.html", site.views[vi].version.path), page.title.clone()));
+        }
+    }
+    for (slug, target, title) in pages {
+        let to = format!("../{target}");
+        match theme.render("redirect.html", &minijinja::context! { target => to, title => title }) {
+            Ok(html) => {
+                let rel = format!("{folder}/{slug}.html");
+                o.write(&rel, html.as_bytes())?;
+                w.files.push(rel);
+                w.targets.push(target);
+            }
+            Err(e) => w.errors.push(e),
+        }
+    }
+    Ok(())
 }

@@ -48,6 +48,10 @@ pub struct ManualConfig {
     pub footer: Option<identity::Footer>,
     #[serde(default)]
     pub edit_url: Option<String>,
+    /// A folder of the output whose `<slug>.html` always leads to the newest version
+    /// that has the article (a permanent address for Help buttons and bookmarks).
+    #[serde(default)]
+    pub current: Option<String>,
 }
 
 fn default_title() -> String {
@@ -72,6 +76,7 @@ impl Default for ManualConfig {
             favicon: None,
             footer: None,
             edit_url: None,
+            current: None,
         }
     }
 }
@@ -329,6 +334,21 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> ManualConfig {
                 if let Err(why) = check_config_url(url) {
                     diags.error(Location::file(rel), format!("base_url '{url}' {why}"));
                     c.base_url = None;
+                }
+            }
+            if let Some(folder) = &c.current {
+                // One folder name beside the version folders (clashes with a version's
+                // folder are the model's to find).
+                let reserved = crate::ids::RESERVED_PATHS;
+                if !crate::ids::is_safe_segment(folder) || reserved.contains(&folder.as_str()) {
+                    diags.error(
+                        Location::file(rel),
+                        format!(
+                            "current '{folder}' must be one folder name of letters, digits, '.', '-' and '_' (and not one of {})",
+                            reserved.join(", ")
+                        ),
+                    );
+                    c.current = None;
                 }
             }
             identity::check(root, &text, &mut c, diags);

@@ -27,6 +27,14 @@ pub fn build(source: Source, diags: &mut Diagnostics) -> Site {
 pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -> Site {
     let Source { root, config, versions: vfiles, articles: files, assets, theme, unreadable } = source;
     let versions = build_versions(&vfiles, diags);
+    if let Some(folder) = &config.current {
+        if let Some(v) = versions.iter().find(|v| v.url.is_none() && &v.path == folder) {
+            diags.error(
+                Location::file("manual.yaml"),
+                format!("current '{folder}' is the output folder of version {}; choose another name", v.id),
+            );
+        }
+    }
     let known: HashMap<&str, &Version> = versions.iter().map(|v| (v.id.as_str(), v)).collect();
     let built: Vec<&Version> = versions.iter().filter(|v| v.is_built()).collect();
     let built_ids: Vec<&VersionId> = built.iter().map(|v| &v.id).collect();

@@ -21,15 +21,12 @@ use std::sync::Arc;
 
 use crate::load::{ArticleFile, AssetFile, ManualConfig, ThemeFiles};
 
-pub use crate::ids::{is_safe_segment, ArticleId, BodyId, VersionId};
+pub use crate::ids::{is_safe_segment, ArticleId, BodyId, VersionId, RESERVED_PATHS};
 pub use assets::{Media, Revised};
 pub(crate) use build::resolve_body;
 pub use build::{build, build_for};
 pub use nav::NavTree;
 pub use ranges::{describe_ranges, PerVersion};
-
-/// Output folder names folio uses itself at the top of the site.
-pub const RESERVED_PATHS: &[&str] = &["assets", "media", "index.html", "versions.json", "sitemap.xml", "404.html"];
 
 /// Names an alias may not take: `<alias>.html` would be the version's home page. (An
 /// article may be named `index`: its page is then the home page; see `choose_home`.)

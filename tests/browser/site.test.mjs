@@ -286,6 +286,21 @@ for (const name of ['http', 'file']) {
       });
     });
 
+    it('the permanent address manual/<slug>.html leads to the newest version that has the page, keeping the section', T, async () => {
+      await inContext({}, async ({ page }) => {
+        await page.goto(mode.url('manual/portaltroubleshooting.html'));
+        await landsOn(mode, page, PAGE);
+        await page.goto(mode.url('manual/portaltroubleshooting.html') + '#error-104');
+        await landsOn(mode, page, PAGE);
+        assert.equal(new URL(page.url()).hash, '#error-104');
+        // an article that ended in 16.4 leads to 16.4
+        await page.goto(mode.url('manual/firewall.html'));
+        await landsOn(mode, page, `${OLD}/firewall.html`);
+        await page.goto(mode.url('manual/index.html'));
+        await landsOn(mode, page, `${LATEST}/index.html`);
+      });
+    });
+
     it("a menu entry for a version without the page leads to that version's home, marked missing", T, async () => {
       await inContext({}, async ({ page }) => {
         await goto(mode, page, YOUNG);
