@@ -140,14 +140,12 @@ pub fn add_files(root: &Path, c: &ManualConfig, theme: &mut ThemeFiles, diags: &
 /// The edit link of an article whose source is `source` (repository path, with `/`):
 /// `pattern` with its placeholder replaced by the path, each segment percent-encoded.
 pub fn edit_link(pattern: &str, source: &str) -> String {
-    let mut path = String::with_capacity(source.len());
-    for b in source.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' | b'@' => path.push(b as char),
-            _ => path.push_str(&format!("%{b:02X}")),
-        }
-    }
-    pattern.replace(PATH_PLACEHOLDER, &path)
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    // Kept as they are: RFC 3986's unreserved characters, the path's '/' and the '@'
+    // of revision files.
+    const KEEP: &percent_encoding::AsciiSet =
+        &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/').remove(b'@');
+    pattern.replace(PATH_PLACEHOLDER, &utf8_percent_encode(source, KEEP).to_string())
 }
 
 #[cfg(test)]
