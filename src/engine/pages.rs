@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::record::render_to;
 use super::record::{staged, Staged, Written};
+use super::search::{fragment_path, write_index};
 use super::version::assets_from_root;
 use super::{changes, site, Bodies};
 use crate::diag::Diagnostics;
@@ -132,15 +133,10 @@ pub fn search_index(
     vocab: &index::Vocab,
 ) -> Result<Staged, Error> {
     let o = Sink::folder(dir);
-    let mut staged = Staged::default();
-    for (rel, bytes) in index::build_prepared(docs, vocab).into_files() {
-        let rel = format!("{vpath}/{rel}");
-        o.write(&rel, &bytes)?;
-        staged.files.push(rel);
-    }
+    let mut staged = Staged { files: write_index(&o, vpath, docs, vocab)?, ..Staged::default() };
     // The fragments (which a full build shares between versions by hard links).
     for (n, p) in docs.iter().enumerate() {
-        let rel = format!("{vpath}/search/f/{n}.js");
+        let rel = fragment_path(vpath, n);
         o.write(&rel, &p.fragment_file())?;
         staged.files.push(rel);
     }

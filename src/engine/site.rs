@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::record::Written;
-use super::search::{prepare_search_doc, search_doc};
+use super::search::{fragment_path, prepare_search_doc, search_doc};
 use super::version::assets_from_root;
 use super::version::Shared;
 use super::{Bodies, Progress};
@@ -125,7 +125,7 @@ pub(super) fn all(
         let vpath = &site.views[chosen[ci]].version.path;
         for (n, &b) in list.iter().enumerate() {
             if first_fragment[b].is_none() {
-                first_fragment[b] = Some(format!("{vpath}/search/f/{n}.js"));
+                first_fragment[b] = Some(fragment_path(vpath, n));
             }
             last_use[b] = ci;
         }

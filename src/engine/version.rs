@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::changes;
 use super::record::{render_to, Written};
+use super::search::{fragment_path, write_index};
 use super::Progress;
 use crate::diag::Location;
 use crate::error::Error;
@@ -185,13 +186,9 @@ impl Shared<'_> {
 
         // The version's search index, documents in reading order.
         let refs: Vec<&index::PreparedDoc> = docs.iter().map(|(_, p)| *p).collect();
-        for (rel, bytes) in index::build_prepared(&refs, vocab).into_files() {
-            let rel = format!("{vpath}/{rel}");
-            o.write(&rel, &bytes)?;
-            w.files.push(rel);
-        }
+        w.files.extend(write_index(o, vpath, &refs, vocab)?);
         for (n, (b, _)) in docs.iter().enumerate() {
-            let rel = format!("{vpath}/search/f/{n}.js");
+            let rel = fragment_path(vpath, n);
             let first = self.first_fragment[*b].as_deref().expect("every document has a first fragment");
             if first != rel {
                 o.link(first, &rel)?;
