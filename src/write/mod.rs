@@ -226,11 +226,11 @@ impl Replace {
         };
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         owned::remove_leftovers(&parent);
-        let tmp = tempfile::Builder::new()
-            .prefix(owned::STAGING_PREFIX)
-            .tempdir_in(&parent)
-            .map_err(|e| Error::io(&parent, e))?;
-        owned::register_staging(tmp.path());
+        let tmp = owned::create_staging(
+            || tempfile::Builder::new().prefix(owned::STAGING_PREFIX).tempdir_in(&parent),
+            |t| t.path(),
+        )
+        .map_err(|e| Error::io(&parent, e))?;
         let staging = Staging(tmp.path().to_path_buf());
         owned::mark_staging(tmp.path())?;
         // `check_output_dir` made sure an existing `out` is a folio site: its unchanged

@@ -213,11 +213,13 @@ pub fn remove_leftovers(parent: &Path) {
 /// The staging folders this process is writing, removed if it is interrupted.
 static STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Registers `dir` as a staging folder of this process (see [`on_interrupt`]).
-pub fn register_staging(dir: &Path) {
-    if let Ok(mut s) = STAGING.lock() {
-        s.push(dir.to_path_buf());
-    }
+/// Creates a staging folder with `make` and registers it (see [`on_interrupt`]), as one step for an
+/// interruption: one that comes meanwhile waits, then finds the folder registered.
+pub fn create_staging<T>(make: impl FnOnce() -> std::io::Result<T>, path: impl Fn(&T) -> &Path) -> std::io::Result<T> {
+    let mut s = STAGING.lock().unwrap_or_else(|e| e.into_inner());
+    let made = make()?;
+    s.push(path(&made).to_path_buf());
+    Ok(made)
 }
 
 /// Runs `f` (the swap) with `dir` no longer counted as staging; an interruption waits
@@ -251,11 +253,14 @@ pub fn on_interrupt() {
     for dir in s.drain(..) {
         // Writes already started may still add a file or two: try again a few times,
         // a moment apart (no new write starts once INTERRUPTED is set).
+        // A write that had just passed the check may even make the folder again (its
+        // parent folders are created as needed): look again a moment after each removal.
         for _ in 0..20 {
-            if fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
+            let _ = fs::remove_dir_all(&dir);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            if !dir.exists() {
                 break;
             }
-            std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
 }
