@@ -82,9 +82,7 @@ pub fn prepare(
     let source = load::site(root, diags).map_err(|e| Error::Usage(format!("cannot read the manual: {e}")))?;
     timings.push(("load", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    // Only the chosen versions' nav trees are made (every version is still checked).
-    let focus: Vec<VersionId> = versions.iter().map(|n| VersionId::new(n.as_str())).collect();
-    let site = model::build_for(source, &focus, diags);
+    let site = model::build(source, diags);
     timings.push(("model", t.elapsed().as_secs_f64()));
     let mut selected = vec![versions.is_empty(); site.views.len()];
     for name in versions {

@@ -13,18 +13,11 @@ use super::articles::{build_aliases, build_article};
 use super::versions::{build_versions, describe_known};
 use super::*;
 
-/// Builds the model of every version; problems go into `diags`.
+/// Builds the model of every version: pages, bodies, nav trees and homes; problems go
+/// into `diags`. Every version is resolved and validated, also for a build that writes
+/// only some of them, since version menus, "Changed in" lists, the manual's timeline and
+/// messages look into all of them.
 pub fn build(source: Source, diags: &mut Diagnostics) -> Site {
-    build_for(source, &[], diags)
-}
-
-/// Builds the model for writing the built versions named in `focus` (every version when
-/// `focus` is empty; names that are not built versions are ignored). Pages, bodies and
-/// problems are those of [`build`]: every version is resolved and validated, since
-/// version menus, "Changed in" lists and messages look into all of them. Nav trees and
-/// homes are made only for the focus versions and the version before each (its
-/// what-changed page compares the two trees); see [`Site::nav_built`].
-pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -> Site {
     let Source { root, config, versions: vfiles, articles: files, assets, theme, unreadable } = source;
     let versions = build_versions(&vfiles, diags);
     if let Some(folder) = &config.current {
@@ -218,27 +211,20 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
 
     let aliases = build_aliases(&articles, &files, &built_ids, diags);
 
-    // Parents are checked in every version; trees are made where they are needed.
-    let nav_built: Vec<bool> = (0..built.len())
-        .map(|vi| focus.is_empty() || built[vi..].iter().take(2).any(|v| focus.contains(&v.id)))
-        .collect();
     let input = nav::Input::new(&articles, &aliases, &files, &unreadable);
-    let trees: Vec<(Option<NavTree>, PerVersion)> = (0..built.len())
+    let trees: Vec<(NavTree, PerVersion)> = (0..built.len())
         .into_par_iter()
         .map(|vi| {
             let mut per = PerVersion::default();
             let chosen: Vec<Option<usize>> = resolved.iter().map(|r| r.pages[vi].map(|(fi, _)| fi)).collect();
             let parents = input.parents(vi, &chosen, &mut per, &built_ids);
-            let tree = nav_built[vi].then(|| input.tree(&chosen, parents));
-            (tree, per)
+            (input.tree(&chosen, parents), per)
         })
         .collect();
     let mut per = PerVersion::default();
     for (view, (tree, p)) in views.iter_mut().zip(trees) {
-        if let Some(tree) = tree {
-            view.nav = tree;
-            view.home = choose_home(&config, view);
-        }
+        view.nav = tree;
+        view.home = choose_home(&config, view);
         per.merge(p);
     }
     per.finish(&built_ids, diags);
@@ -280,7 +266,6 @@ pub fn build_for(source: Source, focus: &[VersionId], diags: &mut Diagnostics) -
         assets,
         media,
         theme,
-        nav_built,
         unreadable,
         own,
         index,

@@ -23,8 +23,8 @@ use crate::load::{ArticleFile, AssetFile, ManualConfig, ThemeFiles};
 
 pub use crate::ids::{is_safe_segment, ArticleId, BodyId, VersionId, RESERVED_PATHS};
 pub use assets::{Media, Revised};
+pub use build::build;
 pub(crate) use build::resolve_body;
-pub use build::{build, build_for};
 pub use nav::NavTree;
 pub use ranges::{describe_ranges, PerVersion};
 
@@ -123,10 +123,9 @@ pub struct Page {
 pub struct VersionView {
     pub version: Version,
     pub pages: BTreeMap<ArticleId, Page>,
-    /// The version's tree; empty where [`Site::nav_built`] says it was not made.
+    /// The version's tree.
     pub nav: NavTree,
-    /// The version's start page (None only when the version has no articles, or its
-    /// tree was not made).
+    /// The version's start page (None only when the version has no articles).
     pub home: Option<ArticleId>,
 }
 
@@ -149,10 +148,6 @@ pub struct Site {
     /// file's bytes are written.
     pub media: Media,
     pub theme: ThemeFiles,
-    /// For each built version: whether its nav tree and home were made. Always true
-    /// unless the model was built for some versions only ([`build_for`]); elsewhere
-    /// the view's tree is empty and its home `None`.
-    pub nav_built: Vec<bool>,
     /// Slugs of article files that could not be loaded (see [`Source::unreadable`]).
     pub unreadable: std::collections::BTreeSet<String>,
     /// File names of folio's own pages (search, what changed, not found).
@@ -242,8 +237,10 @@ impl Site {
     }
 
     /// The page that stands for article `id` in built version `vi`, following renames
-    /// both ways: the article itself, its successor (an article with `id` among its
-    /// aliases), or a predecessor (one of its aliases that was an article there).
+    /// both ways and through several renames: the article itself, a successor (an
+    /// article with `id` among its aliases, or that article's successor, …), or a
+    /// predecessor (one of its aliases that was an article there, or one of that
+    /// article's, …), the nearest first.
     pub fn counterpart_in(&self, id: &ArticleId, vi: usize) -> Option<&ArticleId> {
         assert!(vi < self.views.len(), "version {vi} is not built");
         let ix = &self.index;
@@ -251,10 +248,31 @@ impl Site {
         if let Some(found) = pos.and_then(|p| ix.in_version(p, vi)) {
             return Some(found);
         }
-        if let Some(found) = ix.alias.get(id.as_str()).and_then(|&succ| ix.in_version(succ, vi)) {
-            return Some(found);
+        // Successors: each alias names one article, so this is a chain (cut at a cycle).
+        let mut next = ix.alias.get(id.as_str()).copied();
+        for _ in 0..ix.ids.len() {
+            let Some(succ) = next else { break };
+            if let Some(found) = ix.in_version(succ, vi) {
+                return Some(found);
+            }
+            next = ix.alias.get(ix.ids[succ].as_str()).copied().filter(|&n| Some(n) != pos);
         }
-        ix.older[pos?].iter().find_map(|&old| ix.in_version(old, vi))
+        // Predecessors, breadth first.
+        let mut seen: Vec<usize> = pos.into_iter().collect();
+        let mut queue: std::collections::VecDeque<usize> = pos.into_iter().collect();
+        while let Some(p) = queue.pop_front() {
+            for &old in &ix.older[p] {
+                if seen.contains(&old) {
+                    continue;
+                }
+                if let Some(found) = ix.in_version(old, vi) {
+                    return Some(found);
+                }
+                seen.push(old);
+                queue.push_back(old);
+            }
+        }
+        None
     }
 
     /// The path under `media/` where the bytes of [`Site::assets`]`[file]` are written: its
@@ -322,7 +340,7 @@ mod tests {
     }
 
     #[test]
-    fn a_focused_model_has_every_page_and_only_the_trees_it_needs() {
+    fn renames_are_followed_both_ways() {
         let (_dir, src) = source(&[
             ("versions/1.yaml", ""),
             ("versions/2.yaml", ""),
@@ -332,26 +350,9 @@ mod tests {
             ("articles/old.md", "---\ntitle: Old\nparent: home\nuntil: \"2\"\n---\nsame\n"),
             ("articles/new.md", "---\ntitle: New\nparent: home\nsince: \"3\"\naliases: [old]\n---\nsame\n"),
         ]);
-        let mut d1 = Diagnostics::new();
-        let full = build(src.clone(), &mut d1);
-        let mut d2 = Diagnostics::new();
-        let part = build_for(src, &[VersionId::new("3")], &mut d2);
-        assert_eq!(d1.sorted(), d2.sorted());
-        assert_eq!(full.nav_built, [true; 4]);
-        assert_eq!(part.nav_built, [false, true, true, false]);
-        assert!(part.views[0].nav.order.is_empty() && part.views[0].home.is_none());
-        assert_eq!(part.views[2].nav.order, full.views[2].nav.order);
-        assert_eq!(part.views[1].nav.parent, full.views[1].nav.parent);
-        assert_eq!(part.views[2].home, full.views[2].home);
-        assert_eq!(full.bodies.len(), 4);
-        for (a, b) in full.bodies.iter().zip(&part.bodies) {
-            assert_eq!((a.file, &a.text, &a.line_map), (b.file, &b.text, &b.line_map));
-        }
-        for (a, b) in full.views.iter().zip(&part.views) {
-            let ka: Vec<_> = a.pages.values().map(|p| (&p.id, p.file, p.body, &p.title)).collect();
-            let kb: Vec<_> = b.pages.values().map(|p| (&p.id, p.file, p.body, &p.title)).collect();
-            assert_eq!(ka, kb);
-        }
+        let mut diags = Diagnostics::new();
+        let part = build(src, &mut diags);
+        assert!(!diags.has_errors());
         // Renames both ways, aliases, and versions where neither exists.
         let (old, new) = (ArticleId::new("old"), ArticleId::new("new"));
         let there =
@@ -364,5 +365,35 @@ mod tests {
         assert_eq!(part.resolve_in("new", 0), None);
         assert_eq!(part.resolve_in("nothing", 0), None);
         assert_eq!(part.counterpart_in(&ArticleId::new("nothing"), 0), None);
+    }
+
+    #[test]
+    fn renames_are_followed_through_several_renames_and_a_cycle_ends() {
+        let (_dir, src) = source(&[
+            ("versions/1.yaml", ""),
+            ("versions/2.yaml", ""),
+            ("versions/3.yaml", ""),
+            ("versions/4.yaml", ""),
+            ("articles/home.md", "---\ntitle: Home\n---\nx\n"),
+            ("articles/a.md", "---\ntitle: A\nuntil: \"1\"\n---\nx\n"),
+            ("articles/d.md", "---\ntitle: D\nuntil: \"1\"\naliases: [e]\n---\nx\n"),
+            ("articles/e.md", "---\ntitle: E\nsince: \"3\"\naliases: [d]\n---\nx\n"),
+            ("articles/b.md", "---\ntitle: B\nsince: \"2\"\nuntil: \"2\"\naliases: [a]\n---\nx\n"),
+            ("articles/c.md", "---\ntitle: C\nsince: \"4\"\naliases: [b]\n---\nx\n"),
+        ]);
+        let mut diags = Diagnostics::new();
+        let site = build(src, &mut diags);
+        assert!(!diags.has_errors(), "{:?}", diags.sorted());
+        let there = |id: &str| {
+            (0..4).map(|vi| site.counterpart_in(&ArticleId::new(id), vi).map(|x| x.to_string())).collect::<Vec<_>>()
+        };
+        let names = |v: [Option<&str>; 4]| v.map(|s| s.map(str::to_string)).to_vec();
+        // a -> b -> c through two renames (no version has two of them, version 3 none)
+        for id in ["a", "b", "c"] {
+            assert_eq!(there(id), names([Some("a"), Some("b"), None, Some("c")]), "{id}");
+        }
+        // d and e name each other: a cycle, and every lookup still ends
+        assert_eq!(there("d"), names([Some("d"), None, Some("e"), Some("e")]));
+        assert_eq!(there("e"), there("d"));
     }
 }
