@@ -221,6 +221,13 @@ fn pages_load_one_stylesheet_and_one_script_which_builds_on_this_page() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n != "search")
         .collect();
+    // Comparing versions: its script and the manual's timeline, which only the
+    // what-changed pages load.
+    for part in ["compare.", "timeline."] {
+        let at = assets.iter().position(|n| n.starts_with(part) && n.ends_with(".js"));
+        assets.remove(at.unwrap_or_else(|| panic!("{part}<hash>.js in {assets:?}")));
+        assert!(!connector.contains(part), "{connector}");
+    }
     assets.sort_by_key(|n| n.ends_with(".js"));
     // The theme's icon: browsers ask for one, so every page names it (no favicon.ico 404).
     let icon = assets.remove(assets.iter().position(|n| n.starts_with("favicon.")).expect("the theme's icon"));

@@ -378,3 +378,62 @@ fn article_history_follows_renames() {
     let same = common::read(site.join("v3.0/samerevision.html"));
     assert!(!common::main_of(&same).contains("../v2.0/samerevision.html\">v2.0"));
 }
+
+/// The manual's timeline (`assets/timeline.<hash>.js`) of the site built from `root`
+/// with `args`: its file name and its data.
+fn timeline(root: &Path, args: &[&str]) -> (String, Value) {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let mut all = vec!["build", "--quiet", "--out", site.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = common::run(root, &all);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let name = std::fs::read_dir(site.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("timeline.") && n.ends_with(".js"))
+        .expect("a timeline");
+    let text = common::read(site.join("assets").join(&name));
+    let json = text.strip_prefix("window.__folioTimeline=").and_then(|t| t.strip_suffix(";\n")).expect("the script");
+    (name, serde_json::from_str(json).unwrap())
+}
+
+#[test]
+fn the_timeline_holds_only_what_changed_and_is_the_same_for_a_one_version_build() {
+    let root = categories();
+    let (name, data) = timeline(&root, &[]);
+    assert_eq!(timeline(&root, &["--version", "2.0"]).0, name, "the same file whichever versions are written");
+    let versions: Vec<&str> = data["v"].as_array().unwrap().iter().map(|v| v[0].as_str().unwrap()).collect();
+    assert_eq!(versions, ["1.0", "2.0", "3.0"]);
+    // Each article's entries, found by its first slug.
+    let entries = |slug: &str| -> Vec<Value> {
+        let a = data["a"].as_array().unwrap().iter().find(|a| a[0][1] == slug).unwrap_or_else(|| panic!("{slug}"));
+        a.as_array().unwrap().clone()
+    };
+    assert_eq!(entries("unchanged").len(), 1, "an article that never changes has one entry");
+    assert_eq!(entries("samerevision").len(), 1, "a revision with the same text is no change");
+    assert_eq!(entries("removed")[1], serde_json::json!([1]), "gone from 2.0 on");
+    let renamed = entries("oldname");
+    assert_eq!((renamed[1][0].clone(), renamed[1][1].clone()), (1.into(), "newname".into()));
+    assert_eq!(renamed[1][7], 1, "2.0 has a diff page of the renamed article");
+    let revised = entries("revised");
+    assert_eq!(renamed.len() + revised.len(), 3 + 2, "{renamed:?} {revised:?}");
+    assert!(revised[1][5].as_u64().unwrap() + revised[1][6].as_u64().unwrap() > 0, "lines counted: {revised:?}");
+}
+
+#[test]
+fn the_timeline_grows_with_changes_not_with_versions() {
+    let mut files = vec![("manual.yaml".to_string(), "title: T\n".to_string())];
+    for v in 1..=12 {
+        files.push((format!("versions/{v}.0.yaml"), format!("label: v{v}\npath: v{v}\n")));
+    }
+    for a in ["one", "two", "three"] {
+        files.push((format!("articles/{a}.md"), format!("---\ntitle: {a}\n---\n\nThe same in every version.\n")));
+    }
+    files.push(("articles/two@7.0.md".into(), "---\ntitle: two\n---\n\nChanged once.\n".into()));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let dir = common::manual(&refs);
+    let (_, data) = timeline(dir.path(), &[]);
+    let entries: usize = data["a"].as_array().unwrap().iter().map(|a| a.as_array().unwrap().len()).sum();
+    assert_eq!(entries, 3 + 1, "one entry per article and one per change, over 12 versions");
+}

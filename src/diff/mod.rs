@@ -16,6 +16,7 @@ pub mod prose;
 pub mod report;
 pub mod select;
 pub mod text;
+pub mod timeline;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -79,7 +79,7 @@ fn header_range(range: std::ops::Range<usize>) -> (usize, usize) {
 
 /// `text` ending with a line break (unless empty), so that a missing final newline does
 /// not count as a change: readers cannot see it.
-fn terminated(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn terminated(text: &str) -> std::borrow::Cow<'_, str> {
     if text.is_empty() || text.ends_with('\n') {
         text.into()
     } else {

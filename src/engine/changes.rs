@@ -2,6 +2,9 @@
 //! as `folio diff` groups it) and a diff page `diff/<slug>.html` for every article that
 //! was renamed, retitled or changed in content there.
 //!
+//! The manual's timeline (`assets/timeline.<hash>.js`, see [`crate::diff::timeline`]) is
+//! written once per site; the what-changed pages load it to compare any two versions.
+//!
 //! Diff pages show the text readers see, block by block, with a word diff inside
 //! changed blocks (see [`crate::diff::prose`] for why the resolved Markdown is compared
 //! rather than the rendered HTML), and the Markdown source diff folded away for
@@ -16,10 +19,12 @@ use serde::Serialize;
 
 use super::record::render_to;
 use super::record::Written;
+use crate::diff::timeline::Timeline;
 use crate::diff::{self, prose, text, Step};
 use crate::error::Error;
 use crate::model::{ArticleId, Page, Site};
 use crate::render::page::{Target, VersionCx};
+use crate::render::templates::hashed_name;
 use crate::render::{RenderedBody, Theme};
 use crate::write::Sink;
 
@@ -96,6 +101,17 @@ struct DiffPage {
     chunks: Vec<prose::Chunk>,
     source: Vec<SourceHunk>,
     changes_url: String,
+}
+
+/// Writes the manual's timeline, the data that compares any two versions in the browser,
+/// under a content-hashed name; returns that name's path from the site root, as
+/// templates find it in `assets['timeline.js']`.
+pub(super) fn write_timeline(o: &Sink, site: &Site, w: &mut Written) -> Result<String, Error> {
+    let script = Timeline::of(site).script();
+    let rel = format!("assets/{}", hashed_name("timeline.js", script.as_bytes()));
+    o.write(&rel, script.as_bytes())?;
+    w.files.push(rel.clone());
+    Ok(rel)
 }
 
 /// Writes `changes.html` and the diff pages of the version `cx` stands for. Rendered

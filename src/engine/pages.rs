@@ -105,7 +105,7 @@ pub fn articles(
 }
 
 /// Renders `changes.html` and the diff pages of built version `vi` into `dir`, as a full
-/// build does; `nav_script` as for [`articles`]. Template errors go into `diags`, and
+/// build does, with the manual's timeline they load; `nav_script` as for [`articles`]. Template errors go into `diags`, and
 /// then `Ok(None)`.
 pub fn changes(
     dir: &Path,
@@ -117,8 +117,10 @@ pub fn changes(
     let Inputs { site, theme, bodies, history } = inputs;
     let o = Sink::folder(dir);
     let all = vec![true; site.views.len()];
-    let cx = VersionCx::new(site, vi, &all, nav_script.to_string(), history, assets_from_root(theme));
     let mut w = Written::default();
+    let mut assets = assets_from_root(theme);
+    assets.insert("timeline.js".into(), changes::write_timeline(&o, site, &mut w)?);
+    let cx = VersionCx::new(site, vi, &all, nav_script.to_string(), history, assets);
     changes::write(&o, site, theme, &cx, bodies, &mut w)?;
     Ok(staged(w, diags))
 }

@@ -12,7 +12,7 @@ use super::record::Written;
 use super::search::{fragment_path, prepare_search_doc, search_doc};
 use super::version::assets_from_root;
 use super::version::Shared;
-use super::{Bodies, Progress};
+use super::{changes, Bodies, Progress};
 use crate::error::Error;
 use crate::index;
 use crate::model::{ArticleId, BodyId, Site};
@@ -98,7 +98,8 @@ pub(super) fn all(
     w.files.push("versions.json".into());
 
     let total: u64 = chosen.iter().map(|&vi| site.views[vi].pages.len() as u64).sum();
-    let assets_from_root = assets_from_root(theme);
+    let mut assets_from_root = assets_from_root(theme);
+    assets_from_root.insert("timeline.js".into(), changes::write_timeline(o, site, &mut w)?);
 
     // Each version's search documents in reading order (one per distinct body: its file
     // fixes slug, title and keywords), and where each distinct fragment is written

@@ -14,12 +14,16 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use minijinja::Value;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use crate::model::{ArticleId, Site, VersionView};
 
 use super::templates::escape_html;
 use super::RenderedBody;
+
+/// What a version name keeps unencoded in a link's query.
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Most items in a page's static tree: the page's siblings around it (or the first of the
 /// top level on pages outside the tree). The rest are in the version's shared nav data,
@@ -440,6 +444,22 @@ impl<'a> VersionCx<'a> {
         if group.is_some() {
             s.push_str("</ul>");
         }
+        // Comparing versions (on this version's what-changed page, which compares it with
+        // the latest when given only `from`), or on the latest, any two.
+        let root = site_root.strip_prefix("../").unwrap_or(site_root);
+        let changes = &site.own.changes;
+        let latest = site.views.len() - 1;
+        let _ = if self.vi == latest {
+            write!(s, "<div class=\"vcompare\"><a href=\"{root}{changes}#compare\">Compare versions</a></div>")
+        } else {
+            let from = utf8_percent_encode(site.views[self.vi].version.id.as_str(), QUERY);
+            let label = site.versions.iter().position(|v| v.id == site.views[latest].version.id);
+            write!(
+                s,
+                "<div class=\"vcompare\"><a href=\"{root}{changes}?from={from}\">Compare with {}</a></div>",
+                label.map_or("", |i| self.labels_html[i].as_str())
+            )
+        };
         s.push_str("</div>");
         s
     }

@@ -36,8 +36,16 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates!(
 );
 
 /// The default theme's static files, built in.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] =
-    embed_static!("folio.css", "folio.js", "terms.js", "search.js", "search-ui.js", "search.css", "favicon.svg");
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed_static!(
+    "folio.css",
+    "folio.js",
+    "terms.js",
+    "search.js",
+    "search-ui.js",
+    "search.css",
+    "compare.js",
+    "favicon.svg"
+);
 
 /// Static files that are written joined into one asset (the first name), in this order.
 /// Every page loads them all, so one stylesheet and one script save a request and a tag
@@ -203,7 +211,7 @@ mod tests {
         files.statics.insert("logo.svg".into(), b"<svg/>".to_vec());
         let theme = Theme::load(&files, &mut Diagnostics::new());
         let names: Vec<&str> = theme.assets.keys().map(|s| s.as_str()).collect();
-        assert_eq!(names, ["favicon.svg", "folio.css", "folio.js", "logo.svg"]);
+        assert_eq!(names, ["compare.js", "favicon.svg", "folio.css", "folio.js", "logo.svg"]);
         let css = String::from_utf8_lossy(&theme.assets["folio.css"].bytes).into_owned();
         // The theme's part replaces the built-in one, after the built-in folio.css.
         assert!(css.starts_with("/* folio default theme"), "{css}");

@@ -1,7 +1,7 @@
 // Screenshots of the default theme on the sample manual, for docs/screenshots/: the
 // troubleshooting page at desktop (1280 px) and phone (390 px) width, light and dark,
 // the version menu being filtered, notes and a code block, an archived version's page,
-// and the first printed page (print media; the PDF page is turned into a PNG with
+// two versions and one article compared, and the first printed page (print media; the PDF page is turned into a PNG with
 // pdftoppm from Debian's poppler-utils).
 //
 // Run by hand from the repository's root, after `cargo build --release`:
@@ -109,6 +109,20 @@ await shot('print-article', {}, async (page, go, file) => {
   await page.pdf({ path: pdf, format: 'A4' });
   execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', pdf, file.replace(/\.png$/, '')]);
   return true;
+});
+
+// 10, 11: comparing two versions on the what-changed page, reached from the version
+// menu of a v16.4 page: everything that changed up to v24.3, light and dark.
+for (const scheme of ['light', 'dark']) {
+  await shot(`desktop-compare-${scheme}`, { colorScheme: scheme, viewport: { width: 1280, height: 900 } }, async (page, go) => {
+    await go('manual164/changes.html?from=16.4&to=24.3');
+    await page.locator('#compare-result').waitFor();
+  });
+}
+// 12: one article compared across versions, on a phone.
+await shot('phone-compare-article', phone, async (page, go) => {
+  await go('manual243/changes.html?article=portaltroubleshooting&from=15.4&to=24.3');
+  await page.locator('#compare-result').waitFor();
 });
 
 await browser.close();

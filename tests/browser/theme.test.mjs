@@ -183,6 +183,7 @@ describe('version menu', () => {
       await page.waitForFunction(() => document.activeElement?.matches('.vmenu input'));
       await page.keyboard.type('22.');
       assert.deepEqual(await shown(page), ['v22.4', 'v22.3', 'v22.2', 'v22.1']);
+      assert.ok(await menu(page).locator('.vcompare').isHidden(), 'the link to compare versions hides while filtering');
       assert.deepEqual(await menu(page).locator('.vmenu > p').evaluateAll((ps) => ps.filter((p) => p.checkVisibility()).map((p) => p.textContent)), ['Archived']);
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowDown');
@@ -193,6 +194,8 @@ describe('version menu', () => {
       await filter.fill('nothing like it');
       assert.deepEqual(await shown(page), []);
       assert.ok(await menu(page).getByText('No version matches.').isVisible());
+      await filter.fill('');
+      assert.ok(await menu(page).locator('.vcompare a').isVisible(), 'and comes back');
       await filter.fill('16.4');
       await page.keyboard.press('Enter');
       await page.waitForURL(/manual164\/portaltroubleshooting\.html$/);
@@ -408,6 +411,8 @@ describe('axe-core', () => {
     ['notes and code', CODE],
     ['the search page', `${LATEST}/search.html`],
     ['what changed', `${LATEST}/changes.html`],
+    ['two versions compared', `${LATEST}/changes.html?from=16.4&to=24.3`],
+    ['one article compared', `${LATEST}/changes.html?article=portaltroubleshooting&from=15.4&to=24.3`],
     ['a diff page', 'manual171/diff/portaltroubleshooting.html'],
     ['an archived version', ARCHIVED],
   ];
@@ -417,6 +422,7 @@ describe('axe-core', () => {
         const found = [];
         for (const [what, rel] of pages) {
           await open(http, page, rel);
+          if (rel.includes('from=')) await page.locator('#compare-result').waitFor();
           await page.addScriptTag({ path: AXE });
           const violations = await page.evaluate(async () => {
             const r = await window.axe.run(document, { resultTypes: ['violations'] });

@@ -177,7 +177,8 @@
       // Keep the reader's place: carry the #section over to the other version.
       d.addEventListener("click", function (e) {
         var a = e.target.closest && e.target.closest("a");
-        if (a && location.hash && !a.parentNode.classList.contains("missing") && !a.parentNode.classList.contains("external")) {
+        var kind = a && a.parentNode.classList;
+        if (a && location.hash && !kind.contains("missing") && !kind.contains("external") && !kind.contains("vcompare")) {
           a.href = a.href.split("#")[0] + location.hash;
         }
       });
@@ -207,6 +208,9 @@
           any = any || shown;
         });
         none.hidden = any;
+        // the link to compare versions is not a version: hidden while filtering
+        var cmp = box.querySelector(".vcompare");
+        if (cmp) cmp.hidden = q !== "";
       });
       d.addEventListener("toggle", function () {
         if (!d.open) return;
