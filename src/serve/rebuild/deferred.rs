@@ -17,6 +17,9 @@ use crate::model::{BodyId, VersionId};
 use crate::serve::search;
 use crate::write::move_into;
 
+/// How the manual's timeline, which every what-changed page loads, is named in the site.
+const TIMELINE: &str = "assets/timeline.";
+
 impl Builder {
     /// How long the caller may wait for changes before calling [`Builder::idle`] again:
     /// `None` when nothing is left to do.
@@ -206,13 +209,19 @@ impl Builder {
         let result = match staged {
             Ok(Some(staged)) => {
                 let prefix = format!("{vpath}/diff/");
+                // An edit that changes the manual's timeline gives it a new name, which
+                // every version's changes.html names: the others are owed then.
                 let stale: Vec<String> = self
                     .files
                     .iter()
-                    .filter(|f| f.starts_with(&prefix) && f.ends_with(".html"))
+                    .filter(|f| (f.starts_with(&prefix) && f.ends_with(".html")) || f.starts_with(TIMELINE))
                     .filter(|f| !staged.files.contains(f))
                     .cloned()
                     .collect();
+                if stale.iter().any(|f| f.starts_with(TIMELINE)) {
+                    let others = cur.manual.site.views.iter().map(|v| &v.version.id).filter(|id| *id != vid);
+                    self.pending.changes.extend(others.cloned());
+                }
                 if !self.check_targets(&staged, &stale, &[], served, diags) {
                     None
                 } else if let Err(e) = move_into(&stage, served, &staged.files, &stale) {
