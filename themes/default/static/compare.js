@@ -110,7 +110,7 @@
     diffs.forEach(function (d, i) {
       if (i) span.appendChild(document.createTextNode(i === diffs.length - 1 ? " and " : ", "));
       var a = link(diffPage(T.versions[d.vi], d.slug), T.versions[d.vi].label);
-      a.appendChild(el("span", "visually-hidden", " (" + title + ")"));
+      a.setAttribute("aria-label", T.versions[d.vi].label + " (" + title + ")");
       span.appendChild(a);
     });
     li.appendChild(span);
