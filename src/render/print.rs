@@ -12,9 +12,11 @@
 //! An article with children can be shown alone: its `<article>` carries
 //! `id="section:<slug>"` (`:` is never in a slug nor in a heading id folio makes, so the
 //! id cannot meet another), and the theme's stylesheet shows only the targeted article
-//! and its descendants (`:target`, `:has()`), with JavaScript or without. Its own
-//! content is wrapped (`div.print-own`) so that its ancestors' can be hidden. A link to
-//! an article (`#other`) lands on its title and keeps the whole manual shown.
+//! and its descendants (`:target`, `:has()`), with JavaScript or without. Each article's
+//! own part (title and body) is wrapped (`div.print-own`), so that the stylesheet hides
+//! those parts and shows the target's and its descendants' again, without testing each
+//! article for what it contains. A link to an article (`#other`) lands on its title and
+//! keeps the whole manual shown.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -127,9 +129,8 @@ impl VersionCx<'_> {
                 let slug = escape_html(id.as_str());
                 let title = escape_html(&page.title);
                 let mut s = String::new();
-                let parent = !nav.children_of(id).is_empty();
-                if parent {
-                    s.push_str("<div class=\"print-own\">");
+                s.push_str("<div class=\"print-own\">");
+                if !nav.children_of(id).is_empty() {
                     let _ = write!(
                         s,
                         "<p class=\"print-scope\">Showing one section: {title} \u{b7} <a href=\"{file_html}\">Show the whole manual</a></p>"
@@ -140,9 +141,7 @@ impl VersionCx<'_> {
                     let html = body.html_in(|rel| site.asset_in(rel, self.vi), super::MEDIA_PREFIX);
                     s.push_str(&rewrite_body(&html, id.as_str(), &is_page));
                 }
-                if parent {
-                    s.push_str("</div>\n");
-                }
+                s.push_str("</div>\n");
                 s
             })
             .collect();
