@@ -9,7 +9,7 @@ use crate::render::{RenderedBody, Theme};
 use crate::write::Sink;
 
 /// Renders the print page of `cx`'s version into `o`, noting the file and the files its
-/// links point at in `w`.
+/// links point at in `w`; nothing with `print: false` in manual.yaml.
 pub(super) fn write(
     o: &Sink,
     theme: &Theme,
@@ -17,6 +17,9 @@ pub(super) fn write(
     bodies: &[Option<RenderedBody>],
     w: &mut Written,
 ) -> Result<(), Error> {
+    if !cx.site.config.print {
+        return Ok(());
+    }
     let file = &cx.site.own.print;
     let (ctx, targets) = cx.print(file, bodies);
     render_to(o, theme, "print.html", &ctx, &format!("{}/{file}", cx.view().version.path), w)?;

@@ -73,8 +73,10 @@ impl Shared<'_> {
         for id in &view.nav.order {
             w.targets.push(format!("{vpath}/{id}.html"));
         }
-        // every page's footer links the print page
-        w.targets.push(format!("{vpath}/{}", site.own.print));
+        if site.config.print {
+            // every page's footer links the print page
+            w.targets.push(format!("{vpath}/{}", site.own.print));
+        }
 
         let cx = VersionCx::new(site, vi, self.selected, nav_name, self.hist, self.assets_from_root.clone())
             .with_menus(self.menus);
