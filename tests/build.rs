@@ -1057,3 +1057,55 @@ fn current_folder_leads_each_slug_to_the_newest_version_that_has_it() {
         assert!(!m.path().join("bad").exists());
     }
 }
+
+#[test]
+fn every_version_has_a_print_page_which_every_page_links() {
+    let (_m, out) = built_basic();
+    let files = tree(&out);
+    for v in ["w10", "w11", "w20"] {
+        let print = String::from_utf8_lossy(&files[&format!("{v}/print.html")]).into_owned();
+        assert!(print.contains("<div class=\"print-manual\">"), "{v}");
+        assert!(read(out.join(v).join("setup.html")).contains("<a href=\"print.html\">Print the manual</a>"), "{v}");
+    }
+    assert_links_resolve(&out);
+}
+
+#[test]
+fn print_false_in_manual_yaml_leaves_print_pages_and_their_links_out() {
+    let files = [
+        ("manual.yaml", "title: T\nprint: false\n"),
+        ("versions/1.0.yaml", ""),
+        ("articles/a.md", "---\ntitle: A\n---\nSee [b](b.md).\n"),
+        ("articles/b.md", "---\ntitle: B\nparent: a\n---\nBee.\n"),
+    ];
+    let m = manual(&files);
+    let out = m.path().join("out");
+    build_ok(m.path(), &out, &[]);
+    let site = tree(&out);
+    assert!(!site.contains_key("v1.0/print.html"));
+    for (rel, bytes) in site.iter().filter(|(rel, _)| rel.ends_with(".html")) {
+        assert!(!String::from_utf8_lossy(bytes).contains("print.html"), "{rel} links a print page");
+    }
+    // With the default, the same manual has one, and "Print this section" on a.
+    fs::write(m.path().join("manual.yaml"), "title: T\n").unwrap();
+    build_ok(m.path(), &out, &[]);
+    assert!(out.join("v1.0/print.html").is_file());
+    assert!(read(out.join("v1.0/a.html")).contains("<a href=\"print.html#section:a\">Print this section</a>"));
+    assert!(!read(out.join("v1.0/b.html")).contains("Print this section"));
+}
+
+#[test]
+fn an_article_named_print_keeps_its_name_and_the_print_page_becomes_tilde_print() {
+    let m = manual(&[
+        ("versions/1.0.yaml", ""),
+        ("articles/print.md", "---\ntitle: Printing\n---\nHow to print.\n"),
+        ("articles/c.md", "---\ntitle: C\n---\nSee [printing](print.md).\n"),
+    ]);
+    let out = m.path().join("out");
+    build_ok(m.path(), &out, &[]);
+    assert!(read(out.join("v1.0/print.html")).contains("<h1>Printing</h1>"));
+    let own = read(out.join("v1.0/~print.html"));
+    assert!(own.contains("<a href=\"#print\">Printing</a>"), "the link to the article is within the page");
+    assert!(read(out.join("v1.0/c.html")).contains("<a href=\"~print.html\">Print the manual</a>"));
+    assert_links_resolve(&out);
+}

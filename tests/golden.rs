@@ -8,7 +8,7 @@
 //! file and compared with one golden file:
 //!
 //! - `x.main.html`: the page's `<main>` element (article pages, home pages, what-changed
-//!   and diff pages, 404 pages), so theme chrome does not churn these files;
+//!   and diff pages, 404 and print pages), so theme chrome does not churn these files;
 //! - `x.menu.html`: the version menu, the `<details>` element in the page's `<header>`;
 //! - `x.html`, `x.json`, `x.xml`: a whole file (the redirect pages written for aliases and
 //!   renames, `versions.json`, `sitemap.xml`);
@@ -302,6 +302,7 @@ fn basic() {
             View::Main("w20/changes.html"),
             View::Main("w20/diff/setup.html"),
             View::Main("w20/404.html"),
+            View::Main("w20/print.html"),
             View::Files("w20"),
             View::Hashes,
         ],
@@ -346,6 +347,7 @@ fn asset_revisions() {
             View::Main("v2.0/home.html"),
             View::Main("v3.0/home.html"),
             View::Main("v3.0/badge.html"),
+            View::Main("v2.0/print.html"),
             View::Hashes,
         ],
     );

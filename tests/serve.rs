@@ -247,6 +247,8 @@ fn the_served_site_is_what_folio_build_writes() {
     // a new image, and a new version.
     append(root, "articles/guide/setup.md", "\nMore about the first steps.\n");
     server.wait_for("/v1.0/setup.html", "the body edit", |b| b.contains("More about the first steps."));
+    // The print page of the version showing the text follows a moment later.
+    server.wait_for("/v1.0/print.html", "the body edit, printed", |b| b.contains("More about the first steps."));
     replace(root, "articles/install.md", "title: Installing", "title: Installing folio");
     server.wait_for("/v2.0/welcome.html", "the retitle", |b| b.contains("Installing folio"));
     std::fs::write(root.join("articles/guide/extra.md"), "---\ntitle: Extra\nparent: setup\n---\n\n![pic](pic.svg)\n")
@@ -288,7 +290,8 @@ fn an_edit_that_changes_the_timeline_updates_every_what_changed_page() {
 }
 
 /// Every file of a fresh build of `root` is served with the same bytes (pages without
-/// the script); changes pages and search indexes follow shortly after the pages.
+/// the script); changes pages, print pages and search indexes follow shortly after the
+/// pages.
 fn served_is_built(server: &Server, root: &Path) {
     let out = tempfile::tempdir().unwrap();
     let built = common::run(root, &["build", "--quiet", "--root", ".", "--out", &out.path().display().to_string()]);

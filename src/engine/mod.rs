@@ -4,7 +4,7 @@
 //! Markdown, link checks) into a [`Manual`]. [`build`] writes it: a staging folder
 //! beside the output ([`crate::write::Replace`]), every file of the site
 //! ([`site`]: theme assets and media, root files, then each version: [`version`],
-//! [`changes`]), the check that every link the pages make reaches a file written
+//! [`changes`], [`print`]), the check that every link the pages make reaches a file written
 //! ([`record`]), then the swap. [`check`] does the same writing nothing. `folio serve`
 //! keeps a [`live::Live`] model and writes the parts an edit touches with [`pages`],
 //! the same steps a full build runs.
@@ -12,6 +12,7 @@
 mod changes;
 pub mod live;
 pub mod pages;
+mod print;
 pub mod record;
 pub mod search;
 mod site;

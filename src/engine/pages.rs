@@ -1,6 +1,6 @@
 //! Parts of a site for `folio serve`, which keeps the site it serves up to date by
 //! re-rendering only what an edit touches: whole versions, the pages of some articles,
-//! one version's what-changed pages, one version's search index. Each renders into a
+//! one version's what-changed pages, print page or search index. Each renders into a
 //! staging folder (never the served one), checks nothing against the rest of the site
 //! and replaces nothing: it reports the files it wrote and the files those pages link
 //! to, and serve moves the files into place. They are the steps [`super::build`] runs,
@@ -15,7 +15,7 @@ use super::record::render_to;
 use super::record::{staged, Staged, Written};
 use super::search::{fragment_path, write_index};
 use super::version::assets_from_root;
-use super::{changes, site, Bodies};
+use super::{changes, print, site, Bodies};
 use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::index;
@@ -122,6 +122,24 @@ pub fn changes(
     assets.insert("timeline.js".into(), changes::write_timeline(&o, site, &mut w)?);
     let cx = VersionCx::new(site, vi, &all, nav_script.to_string(), history, assets);
     changes::write(&o, site, theme, &cx, bodies, &mut w)?;
+    Ok(staged(w, diags))
+}
+
+/// Renders the print page of built version `vi` into `dir`, as a full build does;
+/// `nav_script` as for [`articles`]. Template errors go into `diags`, and then `Ok(None)`.
+pub fn print(
+    dir: &Path,
+    inputs: Inputs<'_>,
+    nav_script: &str,
+    vi: usize,
+    diags: &mut Diagnostics,
+) -> Result<Option<Staged>, Error> {
+    let Inputs { site, theme, bodies, history } = inputs;
+    let o = Sink::folder(dir);
+    let all = vec![true; site.views.len()];
+    let cx = VersionCx::new(site, vi, &all, nav_script.to_string(), history, assets_from_root(theme));
+    let mut w = Written::default();
+    print::write(&o, theme, &cx, bodies, &mut w)?;
     Ok(staged(w, diags))
 }
 

@@ -1,15 +1,15 @@
 //! One version's files: its nav data, article pages, home page, search and 404 pages,
-//! alias redirects, what-changed and diff pages, and search index.
+//! alias redirects, what-changed and diff pages, print page, and search index.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use super::changes;
 use super::record::{render_to, Written};
 use super::search::{fragment_path, write_index};
 use super::Progress;
+use super::{changes, print};
 use crate::diag::Location;
 use crate::error::Error;
 use crate::index;
@@ -73,6 +73,10 @@ impl Shared<'_> {
         for id in &view.nav.order {
             w.targets.push(format!("{vpath}/{id}.html"));
         }
+        if site.config.print {
+            // every page's footer links the print page
+            w.targets.push(format!("{vpath}/{}", site.own.print));
+        }
 
         let cx = VersionCx::new(site, vi, self.selected, nav_name, self.hist, self.assets_from_root.clone())
             .with_menus(self.menus);
@@ -122,7 +126,7 @@ impl Shared<'_> {
     }
 
     /// Everything of `cx`'s version but its article pages: its home, search page, 404,
-    /// alias redirects, what-changed and diff pages, and search index.
+    /// alias redirects, what-changed and diff pages, print page, and search index.
     fn version_rest(
         &self,
         cx: &VersionCx,
@@ -183,6 +187,7 @@ impl Shared<'_> {
             }
         }
         changes::write(o, site, theme, cx, bodies, &mut w)?;
+        print::write(o, theme, cx, bodies, &mut w)?;
 
         // The version's search index, documents in reading order.
         let refs: Vec<&index::PreparedDoc> = docs.iter().map(|(_, p)| *p).collect();

@@ -52,6 +52,10 @@ pub struct ManualConfig {
     /// that has the article (a permanent address for Help buttons and bookmarks).
     #[serde(default)]
     pub current: Option<String>,
+    /// Whether each version gets its print page (`print.html`, the whole manual on one
+    /// page) and the pages link it; `print: false` leaves them out.
+    #[serde(default = "default_print")]
+    pub print: bool,
 }
 
 fn default_title() -> String {
@@ -62,6 +66,9 @@ fn default_theme() -> String {
 }
 fn default_output() -> String {
     "site".to_string()
+}
+fn default_print() -> bool {
+    true
 }
 
 impl Default for ManualConfig {
@@ -77,6 +84,7 @@ impl Default for ManualConfig {
             footer: None,
             edit_url: None,
             current: None,
+            print: default_print(),
         }
     }
 }

@@ -40,12 +40,14 @@ pub struct OwnPages {
     pub search: String,
     pub changes: String,
     pub not_found: String,
+    /// The whole manual on one page, to print.
+    pub print: String,
 }
 
 impl OwnPages {
     fn new(taken: impl Fn(&str) -> bool) -> Self {
         let name = |n: &str| if taken(n) { format!("~{n}.html") } else { format!("{n}.html") };
-        OwnPages { search: name("search"), changes: name("changes"), not_found: name("404") }
+        OwnPages { search: name("search"), changes: name("changes"), not_found: name("404"), print: name("print") }
     }
 }
 

@@ -5,6 +5,7 @@ pub mod anchors;
 pub mod links;
 pub mod markdown;
 pub mod page;
+pub mod print;
 pub mod templates;
 
 use std::collections::HashMap;

@@ -105,6 +105,9 @@ struct SiteInfo {
     base_url: Option<String>,
     search_page: String,
     changes_page: String,
+    /// The file name of the version's print page (`print.html`, or `~print.html`);
+    /// none with `print: false` in manual.yaml.
+    print_page: Option<String>,
     /// URLs of the logo and favicon from manual.yaml (hashed copies under `assets/`).
     logo: Option<String>,
     favicon: Option<String>,
@@ -324,6 +327,7 @@ impl<'a> VersionCx<'a> {
                 base_url: config.base_url.clone(),
                 search_page: site.own.search.clone(),
                 changes_page: site.own.changes.clone(),
+                print_page: config.print.then(|| site.own.print.clone()),
                 logo: asset("logo", &config.logo),
                 favicon: asset("favicon", &config.favicon),
                 footer_text: footer.and_then(|f| f.text.clone()),

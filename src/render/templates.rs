@@ -30,6 +30,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates!(
     "search.html",
     "changes.html",
     "diff.html",
+    "print.html",
     "404.html",
     "redirect.html",
     "partials/searchbox.html",

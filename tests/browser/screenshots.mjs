@@ -1,7 +1,8 @@
 // Screenshots of the default theme on the sample manual, for docs/screenshots/: the
 // troubleshooting page at desktop (1280 px) and phone (390 px) width, light and dark,
 // the version menu being filtered, notes and a code block, an archived version's page,
-// two versions and one article compared, and the first printed page (print media; the PDF page is turned into a PNG with
+// two versions and one article compared, the print page (its first sheet, and one
+// section on screen), and the first printed page (print media; the PDF page is turned into a PNG with
 // pdftoppm from Debian's poppler-utils).
 //
 // Run by hand from the repository's root, after `cargo build --release`:
@@ -123,6 +124,19 @@ for (const scheme of ['light', 'dark']) {
 await shot('phone-compare-article', phone, async (page, go) => {
   await go('manual243/changes.html?article=portaltroubleshooting&from=15.4&to=24.3');
   await page.locator('#compare-result').waitFor();
+});
+
+// 13, 14: the version's print page: its first printed sheet (cover and contents), and
+// on screen one section of it (print.html#section:<slug>), as "Print this section" shows.
+await shot('print-manual', {}, async (page, go, file) => {
+  await go('manual243/print.html');
+  const pdf = path.join(tmp ?? mkdtempSync(path.join(tmpdir(), 'folio-shots-')), 'manual.pdf');
+  await page.pdf({ path: pdf, format: 'A4' });
+  execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', pdf, file.replace(/\.png$/, '')]);
+  return true;
+});
+await shot('desktop-print-section', {}, async (page, go) => {
+  await go('manual243/print.html#section:eservicessetup');
 });
 
 await browser.close();

@@ -15,7 +15,8 @@
 //!
 //! Either way the answer is [`Pending`]: what the served site now owes. An article whose
 //! pages differ in any version is re-rendered in every version (its "Changed in" list
-//! spans them all), together with the articles linked to it by renames; a version whose
+//! spans them all), together with the articles linked to it by renames, and so is the
+//! print page of each version where its text differs; a version whose
 //! nav tree, titles or home changed is re-rendered whole; changes to versions, the
 //! theme, `manual.yaml`, the set of files, or the bytes of a file that is (or may be) an
 //! asset revision rebuild the whole site. Deciding when to write what is serve's.
@@ -75,6 +76,8 @@ pub struct Pending {
     pub changes: BTreeSet<VersionId>,
     /// Versions whose search index to rebuild.
     pub search: BTreeSet<VersionId>,
+    /// Versions whose print page to re-render (an article's text changed there).
+    pub print: BTreeSet<VersionId>,
     /// Media files (paths under `articles/`) to copy again.
     pub media: BTreeSet<String>,
 }
@@ -86,6 +89,7 @@ impl Pending {
         self.articles.extend(other.articles);
         self.changes.extend(other.changes);
         self.search.extend(other.search);
+        self.print.extend(other.print);
         self.media.extend(other.media);
     }
 
@@ -188,6 +192,7 @@ impl Live {
                 let related = renamed_with(site, &done.id);
                 for &vi in &done.changed {
                     pending.search.insert(site.views[vi].version.id.clone());
+                    pending.print.insert(site.views[vi].version.id.clone());
                     if related.len() > 1 {
                         // Renames pair pages across slugs: keep to the simple rule.
                         pending.changes_around(site, vi);
@@ -305,6 +310,7 @@ fn compare(old: &Site, new: &Site) -> Pending {
                 differs = true;
                 p.changes_around(new, vi);
                 p.search.insert(new.views[vi].version.id.clone());
+                p.print.insert(new.views[vi].version.id.clone());
             }
         }
         if differs {

@@ -1,6 +1,6 @@
 //! The work a rebuild defers until the article pages are served and no change came
-//! for a moment: the what-changed pages of the versions that owe them (written here,
-//! one version at a time) and search indexes (prepared and written on the
+//! for a moment: the what-changed pages and print pages of the versions that owe them
+//! (written here, one version at a time) and search indexes (prepared and written on the
 //! [`super::super::search`] thread, applied here when they are still current).
 
 use std::collections::HashSet;
@@ -27,7 +27,8 @@ impl Builder {
         if self.worker.busy() {
             return Some(POLL);
         }
-        let owed = !self.pending.changes.is_empty() || !self.pending.search.is_empty();
+        let owed =
+            !self.pending.changes.is_empty() || !self.pending.print.is_empty() || !self.pending.search.is_empty();
         if !self.ok || self.pending.full || self.cur.is_none() || !owed {
             return None;
         }
@@ -45,31 +46,43 @@ impl Builder {
         if !self.ok || self.pending.full || self.cur.is_none() || self.last_change.elapsed() < DEFER_AFTER {
             return;
         }
-        if !self.pending.changes.is_empty() {
-            self.deferred_changes(interrupted);
+        if !self.pending.changes.is_empty() || !self.pending.print.is_empty() {
+            self.deferred_pages(interrupted);
         }
         if !self.worker.busy() && !self.pending.search.is_empty() && !interrupted() {
             self.start_search_job();
         }
     }
 
-    /// Writes the deferred `changes.html` and diff pages, one version at a time.
-    fn deferred_changes(&mut self, interrupted: &mut dyn FnMut() -> bool) {
+    /// Writes the deferred `changes.html` and diff pages, then print pages, one version
+    /// at a time.
+    fn deferred_pages(&mut self, interrupted: &mut dyn FnMut() -> bool) {
         let start = Instant::now();
         let Some(served) = self.served_dir() else { return };
         let mut html = Vec::new();
         let mut versions = 0;
-        let todo: Vec<VersionId> = self.pending.changes.iter().cloned().collect();
-        for vid in todo {
+        let todo: Vec<(bool, VersionId)> = (self.pending.changes.iter().map(|v| (false, v.clone())))
+            .chain(self.pending.print.iter().map(|v| (true, v.clone())))
+            .collect();
+        for (print, vid) in todo {
             if interrupted() {
                 break;
             }
             let mut diags = Diagnostics::new();
-            match self.write_changes(&vid, &served, &mut diags) {
+            let done = if print {
+                self.write_print(&vid, &served, &mut diags)
+            } else {
+                self.write_changes(&vid, &served, &mut diags)
+            };
+            match done {
                 Some(written) => {
                     html.extend(written);
                     versions += 1;
-                    self.pending.changes.remove(&vid);
+                    if print {
+                        self.pending.print.remove(&vid);
+                    } else {
+                        self.pending.changes.remove(&vid);
+                    }
                 }
                 None => {
                     // Not retried until the next change.
@@ -87,7 +100,7 @@ impl Builder {
         }
         if versions > 0 {
             self.reporter.detail(&format!(
-                "  then what-changed pages of {versions} version{} in {}",
+                "  then what-changed and print pages ({versions} version{}) in {}",
                 plural(versions),
                 human_ms(start.elapsed().as_secs_f64() * 1000.0)
             ));
@@ -194,6 +207,39 @@ impl Builder {
                 let _ = fs::remove_dir_all(&stage);
             }
         }
+    }
+
+    /// Rewrites the print page of one version; the HTML file written, or `None` on
+    /// failure.
+    fn write_print(&mut self, vid: &VersionId, served: &Path, diags: &mut Diagnostics) -> Option<Vec<String>> {
+        let cur = self.cur.as_ref()?;
+        let Some(vi) = cur.manual.site.view_index(vid) else { return Some(Vec::new()) };
+        let vpath = cur.manual.site.views[vi].version.path.clone();
+        let nav = self.nav.get(&vpath).cloned().unwrap_or_default();
+        self.seq += 1;
+        let stage = self.tmp.join(format!("stage-{}", self.seq));
+        let result = match pages::print(&stage, cur.inputs(), &nav, vi, diags) {
+            Ok(Some(staged)) => {
+                if !self.check_targets(&staged, &[], &[], served, diags) {
+                    None
+                } else if let Err(e) = move_into(&stage, served, &staged.files, &[]) {
+                    diags.error(Location::file(served), format!("cannot update the served site: {e}"));
+                    self.pending.full = true;
+                    None
+                } else {
+                    Some(staged)
+                }
+            }
+            Ok(None) => None,
+            Err(e) => {
+                diags.error(Location::file(&stage), e.to_string());
+                None
+            }
+        };
+        let _ = fs::remove_dir_all(&stage);
+        let staged = result?;
+        self.note_files(&staged.files);
+        Some(staged.files)
     }
 
     /// Rewrites the changes pages of one version; the HTML files written, or `None` on

@@ -12,8 +12,9 @@
 //!
 //! Deferred until the article pages are served and no change came for a moment
 //! ([`Builder::idle`]): `changes.html` and the diff pages of the versions where the
-//! article's step from the version before changed (here), and the search index of every
-//! version whose documents changed (on the [`super::search`] thread).
+//! article's step from the version before changed and the print page of each version
+//! where its text changed (here), and the search index of every version whose documents
+//! changed (on the [`super::search`] thread).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
@@ -277,6 +278,7 @@ impl Builder {
         for id in &whole_ids {
             self.pending.changes.remove(id);
             self.pending.search.remove(id);
+            self.pending.print.remove(id);
             *self.search_epoch.entry(id.clone()).or_default() += 1;
         }
         self.pending.versions.clear();
