@@ -1109,3 +1109,32 @@ fn an_article_named_print_keeps_its_name_and_the_print_page_becomes_tilde_print(
     assert!(read(out.join("v1.0/c.html")).contains("<a href=\"~print.html\">Print the manual</a>"));
     assert_links_resolve(&out);
 }
+
+#[test]
+fn a_manual_of_one_version_offers_no_comparison_and_two_do() {
+    let files = |versions: &[&str]| {
+        let mut f: Vec<(String, String)> = vec![
+            ("manual.yaml".into(), "title: T\n".into()),
+            ("articles/home.md".into(), "---\ntitle: Home\n---\n\nHello.\n".into()),
+        ];
+        for v in versions {
+            f.push((format!("versions/{v}.yaml"), format!("label: v{v}\npath: v{v}\n")));
+        }
+        f
+    };
+    for (versions, menu_link) in [(&["1.0"][..], None), (&["1.0", "2.0"][..], Some("changes.html?from=1.0"))] {
+        let f = files(versions);
+        let refs: Vec<(&str, &str)> = f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let m = common::manual(&refs);
+        let out = m.path().join("site");
+        build_ok(m.path(), &out, &[]);
+        let first = read(out.join("v1.0/home.html"));
+        match menu_link {
+            None => assert!(!first.contains("vcompare"), "{first}"),
+            Some(href) => assert!(first.contains(&format!("<a href=\"{href}\">Compare with v2.0</a>")), "{first}"),
+        }
+        // the what-changed page has its compare section either way (it says why when
+        // there is nothing to compare)
+        assert!(read(out.join("v1.0/changes.html")).contains("id=\"compare\""));
+    }
+}

@@ -453,7 +453,9 @@ impl<'a> VersionCx<'a> {
         let root = site_root.strip_prefix("../").unwrap_or(site_root);
         let changes = &site.own.changes;
         let latest = site.views.len() - 1;
-        let _ = if self.vi == latest {
+        let _ = if latest == 0 {
+            Ok(()) // one version: nothing to compare
+        } else if self.vi == latest {
             write!(s, "<div class=\"vcompare\"><a href=\"{root}{changes}#compare\">Compare versions</a></div>")
         } else {
             let from = utf8_percent_encode(site.views[self.vi].version.id.as_str(), QUERY);

@@ -196,6 +196,10 @@
   }
 
   function start(T) {
+    if (T.versions.length < 2) {
+      box.appendChild(el("p", "changes-summary", "This manual has one version: there is nothing to compare."));
+      return;
+    }
     var q = new URLSearchParams(location.search);
     var byName = {};
     T.versions.forEach(function (v) { byName[v.name] = v.i; });
