@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use super::text;
-use crate::model::{ArticleId, Site};
+use crate::model::{ArticleId, BodyId, Site};
 
 /// An article's state in one version: its slug, title, parent (an article number, see
 /// [`Timeline::articles`]) and text (a number among this article's distinct texts).
@@ -53,9 +53,32 @@ pub struct Timeline {
 /// What an article's page is to the timeline while it is being made.
 struct Open<'s> {
     entries: Vec<Entry>,
+    /// Its distinct texts (as [`text::same_text`] tells them apart), numbered in order,
+    /// and the bodies already known to be one of them.
     texts: Vec<Cow<'s, str>>,
+    bodies: Vec<(BodyId, usize)>,
     /// Its slug in the last version it was in, and that version.
     last: Option<(&'s ArticleId, usize)>,
+}
+
+impl<'s> Open<'s> {
+    /// The number of `body`'s text among this article's texts: most versions show the
+    /// body of the version before, found without comparing texts.
+    fn text_of(&mut self, site: &'s Site, body: BodyId) -> usize {
+        if let Some(&(_, t)) = self.bodies.iter().find(|(b, _)| *b == body) {
+            return t;
+        }
+        let norm = text::terminated(&site.bodies[body].text);
+        let t = match self.texts.iter().position(|x| *x == norm) {
+            Some(t) => t,
+            None => {
+                self.texts.push(norm);
+                self.texts.len() - 1
+            }
+        };
+        self.bodies.push((body, t));
+        t
+    }
 }
 
 impl Timeline {
@@ -86,7 +109,7 @@ impl Timeline {
                         .find_map(|k| earlier(k).filter(|&a| open[a].last.is_some_and(|(_, v)| v == k)))
                 });
                 let a = found.unwrap_or_else(|| {
-                    open.push(Open { entries: Vec::new(), texts: Vec::new(), last: None });
+                    open.push(Open { entries: Vec::new(), texts: Vec::new(), bodies: Vec::new(), last: None });
                     open.len() - 1
                 });
                 taken.insert(a);
@@ -94,28 +117,24 @@ impl Timeline {
             }
             for (id, page) in &view.pages {
                 let a = here[id];
-                let text = &site.bodies[page.body].text;
-                let norm = text::terminated(text);
-                let t = match open[a].texts.iter().position(|x| *x == norm) {
-                    Some(t) => t,
-                    None => {
-                        open[a].texts.push(norm);
-                        open[a].texts.len() - 1
-                    }
-                };
+                let t = open[a].text_of(site, page.body);
                 let parent = view.nav.parent.get(id).and_then(|p| here.get(p).copied());
-                let state = State { slug: id.to_string(), title: page.title.clone(), parent, text: t };
                 let o = &mut open[a];
                 let before = o.last.filter(|&(_, v)| v + 1 == vi);
                 let prev_state = o.entries.last().and_then(|e| e.state.as_ref());
-                if before.is_none() || prev_state != Some(&state) {
+                let same = prev_state.is_some_and(|p| {
+                    p.slug == id.as_str() && p.title == page.title && p.parent == parent && p.text == t
+                });
+                if before.is_none() || !same {
                     let lines = match (before, prev_state) {
                         (Some((old, _)), Some(p)) if p.text != t => {
-                            text::line_counts(&site.bodies[site.views[vi - 1].pages[old].body].text, text)
+                            let old_text = &site.bodies[site.views[vi - 1].pages[old].body].text;
+                            text::line_counts(old_text, &site.bodies[page.body].text)
                         }
                         _ => (0, 0),
                     };
                     let diff = matches!(super::step(site, id, vi), Some(super::Step::Modified(_)));
+                    let state = State { slug: id.to_string(), title: page.title.clone(), parent, text: t };
                     o.entries.push(Entry { vi, state: Some(state), lines, diff });
                 }
                 o.last = Some((id, vi));
