@@ -69,12 +69,7 @@ impl Builder {
                 break;
             }
             let mut diags = Diagnostics::new();
-            let done = if print {
-                self.write_print(&vid, &served, &mut diags)
-            } else {
-                self.write_changes(&vid, &served, &mut diags)
-            };
-            match done {
+            match self.write_deferred(print, &vid, &served, &mut diags) {
                 Some(written) => {
                     html.extend(written);
                     versions += 1;
@@ -209,61 +204,43 @@ impl Builder {
         }
     }
 
-    /// Rewrites the print page of one version; the HTML file written, or `None` on
-    /// failure.
-    fn write_print(&mut self, vid: &VersionId, served: &Path, diags: &mut Diagnostics) -> Option<Vec<String>> {
+    /// Rewrites one version's deferred pages: its `changes.html` and diff pages (with the
+    /// manual's timeline), or with `print` its print page; the HTML files written, or
+    /// `None` on failure.
+    fn write_deferred(
+        &mut self,
+        print: bool,
+        vid: &VersionId,
+        served: &Path,
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<String>> {
         let cur = self.cur.as_ref()?;
         let Some(vi) = cur.manual.site.view_index(vid) else { return Some(Vec::new()) };
         let vpath = cur.manual.site.views[vi].version.path.clone();
         let nav = self.nav.get(&vpath).cloned().unwrap_or_default();
         self.seq += 1;
         let stage = self.tmp.join(format!("stage-{}", self.seq));
-        let result = match pages::print(&stage, cur.inputs(), &nav, vi, diags) {
-            Ok(Some(staged)) => {
-                if !self.check_targets(&staged, &[], &[], served, diags) {
-                    None
-                } else if let Err(e) = move_into(&stage, served, &staged.files, &[]) {
-                    diags.error(Location::file(served), format!("cannot update the served site: {e}"));
-                    self.pending.full = true;
-                    None
-                } else {
-                    Some(staged)
-                }
-            }
-            Ok(None) => None,
-            Err(e) => {
-                diags.error(Location::file(&stage), e.to_string());
-                None
-            }
+        let staged = if print {
+            pages::print(&stage, cur.inputs(), &nav, vi, diags)
+        } else {
+            pages::changes(&stage, cur.inputs(), &nav, vi, diags)
         };
-        let _ = fs::remove_dir_all(&stage);
-        let staged = result?;
-        self.note_files(&staged.files);
-        Some(staged.files)
-    }
-
-    /// Rewrites the changes pages of one version; the HTML files written, or `None` on
-    /// failure.
-    fn write_changes(&mut self, vid: &VersionId, served: &Path, diags: &mut Diagnostics) -> Option<Vec<String>> {
-        let cur = self.cur.as_ref()?;
-        let Some(vi) = cur.manual.site.view_index(vid) else { return Some(Vec::new()) };
-        let vpath = cur.manual.site.views[vi].version.path.clone();
-        let nav = self.nav.get(&vpath).cloned().unwrap_or_default();
-        self.seq += 1;
-        let stage = self.tmp.join(format!("stage-{}", self.seq));
-        let staged = pages::changes(&stage, cur.inputs(), &nav, vi, diags);
         let result = match staged {
             Ok(Some(staged)) => {
+                // The version's diff pages that are no longer written go. An edit that
+                // changes the manual's timeline gives it a new name, which every
+                // version's changes.html names: the others are owed then.
                 let prefix = format!("{vpath}/diff/");
-                // An edit that changes the manual's timeline gives it a new name, which
-                // every version's changes.html names: the others are owed then.
-                let stale: Vec<String> = self
-                    .files
-                    .iter()
-                    .filter(|f| (f.starts_with(&prefix) && f.ends_with(".html")) || f.starts_with(TIMELINE))
-                    .filter(|f| !staged.files.contains(f))
-                    .cloned()
-                    .collect();
+                let stale: Vec<String> = if print {
+                    Vec::new()
+                } else {
+                    self.files
+                        .iter()
+                        .filter(|f| (f.starts_with(&prefix) && f.ends_with(".html")) || f.starts_with(TIMELINE))
+                        .filter(|f| !staged.files.contains(f))
+                        .cloned()
+                        .collect()
+                };
                 if stale.iter().any(|f| f.starts_with(TIMELINE)) {
                     let others = cur.manual.site.views.iter().map(|v| &v.version.id).filter(|id| *id != vid);
                     self.pending.changes.extend(others.cloned());
