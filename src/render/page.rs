@@ -175,6 +175,9 @@ pub struct VersionCx<'a> {
     titles_html: HashMap<ArticleId, String>,
     /// Each version's label (in `site.versions` order), HTML-escaped once.
     labels_html: Vec<String>,
+    /// The version menu's link to comparing versions, after the prefix to the version
+    /// folder: `changes.html?from=…">Compare with v24.3` (none in a manual of one version).
+    compare_html: Option<String>,
     /// The site's counterpart table, when the caller made one (see [`MenuTable`]).
     menus: Option<&'a MenuTable<'a>>,
 }
@@ -232,7 +235,31 @@ impl<'a> VersionCx<'a> {
     ) -> Self {
         let titles_html = site.views[vi].pages.iter().map(|(id, p)| (id.clone(), escape_html(&p.title))).collect();
         let labels_html = site.versions.iter().map(|v| escape_html(&v.label)).collect();
-        VersionCx { site, vi, selected, nav_script, history, assets_from_root, titles_html, labels_html, menus: None }
+        // Comparing versions: on this version's what-changed page, which compares it with
+        // the latest when given only `from`; on the latest, any two.
+        let latest = site.views.len() - 1;
+        let changes = &site.own.changes;
+        let compare_html = match latest {
+            0 => None,
+            _ if vi == latest => Some(format!("{changes}#compare\">Compare versions")),
+            _ => Some(format!(
+                "{changes}?from={}\">Compare with {}",
+                utf8_percent_encode(site.views[vi].version.id.as_str(), QUERY),
+                escape_html(&site.views[latest].version.label)
+            )),
+        };
+        VersionCx {
+            site,
+            vi,
+            selected,
+            nav_script,
+            history,
+            assets_from_root,
+            titles_html,
+            labels_html,
+            compare_html,
+            menus: None,
+        }
     }
 
     /// Reads version menus from `menus` (which must cover this version's articles);
@@ -448,24 +475,10 @@ impl<'a> VersionCx<'a> {
         if group.is_some() {
             s.push_str("</ul>");
         }
-        // Comparing versions (on this version's what-changed page, which compares it with
-        // the latest when given only `from`), or on the latest, any two.
-        let root = site_root.strip_prefix("../").unwrap_or(site_root);
-        let changes = &site.own.changes;
-        let latest = site.views.len() - 1;
-        let _ = if latest == 0 {
-            Ok(()) // one version: nothing to compare
-        } else if self.vi == latest {
-            write!(s, "<div class=\"vcompare\"><a href=\"{root}{changes}#compare\">Compare versions</a></div>")
-        } else {
-            let from = utf8_percent_encode(site.views[self.vi].version.id.as_str(), QUERY);
-            let label = site.versions.iter().position(|v| v.id == site.views[latest].version.id);
-            write!(
-                s,
-                "<div class=\"vcompare\"><a href=\"{root}{changes}?from={from}\">Compare with {}</a></div>",
-                label.map_or("", |i| self.labels_html[i].as_str())
-            )
-        };
+        if let Some(link) = &self.compare_html {
+            let root = site_root.strip_prefix("../").unwrap_or(site_root);
+            let _ = write!(s, "<div class=\"vcompare\"><a href=\"{root}{link}</a></div>");
+        }
         s.push_str("</div>");
         s
     }
