@@ -104,14 +104,24 @@ pub fn articles(
     Ok(staged(w, diags))
 }
 
+/// Writes the manual's timeline into `dir` as a full build does; [`Staged::files`] holds
+/// its path from the site root, which [`changes`] takes.
+pub fn timeline(dir: &Path, site: &Site) -> Result<Staged, Error> {
+    let mut w = Written::default();
+    changes::write_timeline(&Sink::folder(dir), site, &mut w)?;
+    Ok(Staged { files: w.files, ..Staged::default() })
+}
+
 /// Renders `changes.html` and the diff pages of built version `vi` into `dir`, as a full
-/// build does, with the manual's timeline they load; `nav_script` as for [`articles`]. Template errors go into `diags`, and
-/// then `Ok(None)`.
+/// build does; they load `timeline`, the path of the manual's timeline from the site root
+/// ([`timeline`]), and `nav_script` is as for [`articles`]. Template errors go into
+/// `diags`, and then `Ok(None)`.
 pub fn changes(
     dir: &Path,
     inputs: Inputs<'_>,
     nav_script: &str,
     vi: usize,
+    timeline: &str,
     diags: &mut Diagnostics,
 ) -> Result<Option<Staged>, Error> {
     let Inputs { site, theme, bodies, history } = inputs;
@@ -119,7 +129,7 @@ pub fn changes(
     let all = vec![true; site.views.len()];
     let mut w = Written::default();
     let mut assets = assets_from_root(theme);
-    assets.insert("timeline.js".into(), changes::write_timeline(&o, site, &mut w)?);
+    assets.insert("timeline.js".into(), timeline.to_string());
     let cx = VersionCx::new(site, vi, &all, nav_script.to_string(), history, assets);
     changes::write(&o, site, theme, &cx, bodies, &mut w)?;
     Ok(staged(w, diags))

@@ -61,6 +61,15 @@ impl Builder {
         let Some(served) = self.served_dir() else { return };
         let mut html = Vec::new();
         let mut versions = 0;
+        // The manual's timeline, once for every what-changed page written now.
+        let mut timeline = String::new();
+        if !self.pending.changes.is_empty() {
+            let mut diags = Diagnostics::new();
+            match self.write_timeline(&served, &mut diags) {
+                Some(rel) => timeline = rel,
+                None => return self.failed(&diags),
+            }
+        }
         let todo: Vec<(bool, VersionId)> = (self.pending.changes.iter().map(|v| (false, v.clone())))
             .chain(self.pending.print.iter().map(|v| (true, v.clone())))
             .collect();
@@ -69,7 +78,7 @@ impl Builder {
                 break;
             }
             let mut diags = Diagnostics::new();
-            match self.write_deferred(print, &vid, &served, &mut diags) {
+            match self.write_deferred(print, &vid, &timeline, &served, &mut diags) {
                 Some(written) => {
                     html.extend(written);
                     versions += 1;
@@ -80,12 +89,7 @@ impl Builder {
                     }
                 }
                 None => {
-                    // Not retried until the next change.
-                    self.ok = false;
-                    self.reporter.diagnostics(&diags);
-                    let mut text: Vec<String> = diags.sorted().iter().map(|d| d.to_string()).collect();
-                    text.push(diags.summary());
-                    self.hub.problems(&text.join("\n"));
+                    self.failed(&diags);
                     break;
                 }
             }
@@ -100,6 +104,58 @@ impl Builder {
                 human_ms(start.elapsed().as_secs_f64() * 1000.0)
             ));
         }
+    }
+
+    /// Reports deferred work that failed; it is not retried until the next change.
+    fn failed(&mut self, diags: &Diagnostics) {
+        self.ok = false;
+        self.reporter.diagnostics(diags);
+        let mut text: Vec<String> = diags.sorted().iter().map(|d| d.to_string()).collect();
+        text.push(diags.summary());
+        self.hub.problems(&text.join("\n"));
+    }
+
+    /// Writes the manual's timeline into the served folder; its path there, or `None` on
+    /// failure. An edit that changes the timeline gives it a new name, which every
+    /// version's changes.html names: the old file goes, and every version's what-changed
+    /// pages are owed.
+    fn write_timeline(&mut self, served: &Path, diags: &mut Diagnostics) -> Option<String> {
+        let cur = self.cur.as_ref()?;
+        self.seq += 1;
+        let stage = self.tmp.join(format!("stage-{}", self.seq));
+        let result = match pages::timeline(&stage, &cur.manual.site) {
+            Ok(staged) => {
+                let stale: Vec<String> = self
+                    .files
+                    .iter()
+                    .filter(|f| f.starts_with(TIMELINE) && !staged.files.contains(f))
+                    .cloned()
+                    .collect();
+                match move_into(&stage, served, &staged.files, &stale) {
+                    Ok(()) => Some((staged, stale)),
+                    Err(e) => {
+                        diags.error(Location::file(served), format!("cannot update the served site: {e}"));
+                        self.pending.full = true;
+                        None
+                    }
+                }
+            }
+            Err(e) => {
+                diags.error(Location::file(&stage), e.to_string());
+                None
+            }
+        };
+        let _ = fs::remove_dir_all(&stage);
+        let (staged, stale) = result?;
+        if !stale.is_empty() {
+            let all = cur.manual.site.views.iter().map(|v| v.version.id.clone());
+            self.pending.changes.extend(all);
+        }
+        for f in &stale {
+            self.files.remove(f);
+        }
+        self.note_files(&staged.files);
+        staged.files.into_iter().next()
     }
 
     /// Starts the next search job: preparing missing documents of the newest version
@@ -204,13 +260,14 @@ impl Builder {
         }
     }
 
-    /// Rewrites one version's deferred pages: its `changes.html` and diff pages (with the
-    /// manual's timeline), or with `print` its print page; the HTML files written, or
-    /// `None` on failure.
+    /// Rewrites one version's deferred pages: its `changes.html` and diff pages (which
+    /// load `timeline`, the manual's timeline as [`Builder::write_timeline`] wrote it), or
+    /// with `print` its print page; the HTML files written, or `None` on failure.
     fn write_deferred(
         &mut self,
         print: bool,
         vid: &VersionId,
+        timeline: &str,
         served: &Path,
         diags: &mut Diagnostics,
     ) -> Option<Vec<String>> {
@@ -223,28 +280,22 @@ impl Builder {
         let staged = if print {
             pages::print(&stage, cur.inputs(), &nav, vi, diags)
         } else {
-            pages::changes(&stage, cur.inputs(), &nav, vi, diags)
+            pages::changes(&stage, cur.inputs(), &nav, vi, timeline, diags)
         };
         let result = match staged {
             Ok(Some(staged)) => {
-                // The version's diff pages that are no longer written go. An edit that
-                // changes the manual's timeline gives it a new name, which every
-                // version's changes.html names: the others are owed then.
+                // The version's diff pages that are no longer written go.
                 let prefix = format!("{vpath}/diff/");
                 let stale: Vec<String> = if print {
                     Vec::new()
                 } else {
                     self.files
                         .iter()
-                        .filter(|f| (f.starts_with(&prefix) && f.ends_with(".html")) || f.starts_with(TIMELINE))
+                        .filter(|f| f.starts_with(&prefix) && f.ends_with(".html"))
                         .filter(|f| !staged.files.contains(f))
                         .cloned()
                         .collect()
                 };
-                if stale.iter().any(|f| f.starts_with(TIMELINE)) {
-                    let others = cur.manual.site.views.iter().map(|v| &v.version.id).filter(|id| *id != vid);
-                    self.pending.changes.extend(others.cloned());
-                }
                 if !self.check_targets(&staged, &stale, &[], served, diags) {
                     None
                 } else if let Err(e) = move_into(&stage, served, &staged.files, &stale) {
